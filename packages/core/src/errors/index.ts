@@ -1,0 +1,3 @@
+export * from './codes.js';
+export * from './agent-error.js';
+export * from './transport-error.js';

@@ -1,0 +1,44 @@
+import { ErrorCode, reasonOf } from './codes.js';
+
+/**
+ * What a {@link Transport} rejects with. The monitor decides what to do from `code` and `retryable`:
+ * retryable errors follow the backoff strategy; permanent ones (auth, host key) are reported with
+ * their own reason and never retried faster than the strategy's maximum interval.
+ */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  /** A stable code from {@link ErrorCode}; third-party transports MAY use their own `RDS_AGENT_ERR_*`-style codes. */
+  readonly code: string;
+  /** Whether retrying soon can help. Auth and host-key mismatch MUST be `false`. */
+  readonly retryable: boolean;
+
+  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.retryable = options.retryable ?? defaultRetryable(code);
+  }
+
+  /** The bounded metric label for this error (`network`, `auth`, ...). */
+  get reason(): string {
+    return reasonOf(this.code);
+  }
+
+  /** Wraps anything thrown into a TransportError (`UNKNOWN`, retryable) unless it already is one. */
+  static from(err: unknown, fallbackCode: string = ErrorCode.UNKNOWN): TransportError {
+    if (err instanceof TransportError) return err;
+    if (err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError')) {
+      return new TransportError(ErrorCode.ABORTED, err.message, { cause: err });
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new TransportError(fallbackCode, message, { cause: err });
+  }
+}
+
+function defaultRetryable(code: string): boolean {
+  return code !== ErrorCode.AUTH && code !== ErrorCode.HOST_KEY_MISMATCH;
+}
+
+/** True when the error means the connection itself is gone (as opposed to a command the device refused). */
+export function isConnectionError(err: unknown): err is TransportError {
+  return err instanceof TransportError && err.code !== ErrorCode.COMMAND && err.code !== ErrorCode.ABORTED;
+}

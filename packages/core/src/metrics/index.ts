@@ -1,0 +1,5 @@
+export * from './catalog.js';
+export * from './metric-update.js';
+export * from './metrics-hub.js';
+export * from './status-store.js';
+export * from './exporter.js';

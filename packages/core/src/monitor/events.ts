@@ -1,0 +1,104 @@
+/**
+ * Typed events a ConnectionMonitor emits. They are facts ("this happened at this instant"); the
+ * MetricsHub turns them into metric updates and the StatusStore into the latest state per target.
+ */
+
+/**
+ * - `idle`: created, not started.
+ * - `connecting`: an attempt is in flight.
+ * - `connected`: the connection is up and probes pass.
+ * - `disconnected`: down, waiting for the next attempt (backoff).
+ * - `failed`: the backoff strategy said STOP; no more attempts until `reconnect()`.
+ * - `stopped`: `stop()` was called.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'stopped';
+
+/** How a loss was noticed. */
+export type DetectedBy = 'transport' | 'probe' | 'command' | 'manual';
+
+interface EventBase {
+  /** Target name. */
+  readonly target: string;
+  /** Clock time of the event (ms since epoch). */
+  readonly at: number;
+}
+
+export interface StateChangedEvent extends EventBase {
+  readonly type: 'state-changed';
+  readonly from: ConnectionState;
+  readonly to: ConnectionState;
+  /** Why: `started`, `connected`, an error reason (`network`, `auth`, ...), `stopped`, `gave-up`, `manual`. */
+  readonly reason: string;
+}
+
+export interface AttemptEvent extends EventBase {
+  readonly type: 'attempt';
+  /** 1-based number of this attempt within the current outage. */
+  readonly attempt: number;
+  readonly outcome: 'success' | 'failure';
+  readonly durationMs: number;
+  readonly error?: { readonly code: string; readonly reason: string; readonly message: string; readonly retryable: boolean };
+}
+
+export interface RecoveredEvent extends EventBase {
+  readonly type: 'recovered';
+  /** Time from detection (or start-up) to connected. */
+  readonly outageMs: number;
+  readonly attempts: number;
+}
+
+export interface DisconnectedEvent extends EventBase {
+  readonly type: 'disconnected';
+  readonly reason: string;
+  readonly detectedBy: DetectedBy;
+  readonly message?: string;
+}
+
+export interface ProbeEvent extends EventBase {
+  readonly type: 'probe';
+  readonly outcome: 'ok' | 'failed';
+  readonly latencyMs: number;
+  readonly mode?: string;
+  readonly reason?: string;
+}
+
+export interface BackoffEvent extends EventBase {
+  readonly type: 'backoff';
+  /** The wait before the next attempt (0 when connected again). */
+  readonly delayMs: number;
+  /** When the next attempt is due (ms since epoch), absent when none is scheduled. */
+  readonly nextAttemptAt?: number;
+}
+
+export interface HookFailedEvent extends EventBase {
+  readonly type: 'hook-failed';
+  readonly hook: string;
+  readonly message: string;
+}
+
+export interface TargetInfoEvent extends EventBase {
+  readonly type: 'target-info';
+  readonly transport: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The target was removed from the agent (config reload); its series should disappear. */
+export interface TargetRemovedEvent extends EventBase {
+  readonly type: 'target-removed';
+}
+
+export type MonitorEvent =
+  | StateChangedEvent
+  | AttemptEvent
+  | RecoveredEvent
+  | DisconnectedEvent
+  | ProbeEvent
+  | BackoffEvent
+  | HookFailedEvent
+  | TargetInfoEvent
+  | TargetRemovedEvent;
+
+/** Where monitors send their events (the MetricsHub in an agent; a RecordingExporter's hub in tests). */
+export interface MonitorEventSink {
+  emit(event: MonitorEvent): void;
+}
