@@ -49,6 +49,8 @@ export interface ExporterContext {
  */
 export interface ExporterDefinition<C = Record<string, unknown>> {
   readonly schema: ConfigSchema;
+  /** Whether `exporters.<type>.enabled` defaults to true. @default false */
+  readonly enabledByDefault?: boolean;
   validate?(config: Readonly<C>): readonly ConfigIssue[];
   create(config: Readonly<C>, context: ExporterContext): MetricsExporter;
 }

@@ -1,1 +1,3 @@
 export * from './plugin.js';
+export * from './component-registry.js';
+export * from './plugin-loader.js';
