@@ -1,0 +1,187 @@
+import type { ConfigIssue, ConfigSchema } from '@rds-agent/core';
+
+/** The validated options of one `rds-ssh` target (the keys under the target's `options:`). */
+export interface RdsSshConfig {
+  /** Host name or IP address of the RDS. */
+  readonly host: string;
+  /** SSH port. @default 22 */
+  readonly port: number;
+  /** Login name (RouterOS login flags such as `admin+ct` are allowed). */
+  readonly username: string;
+  /** OpenSSH or PEM private key file. At least one of `privateKeyFile` / `passwordFile` MUST be set. */
+  readonly privateKeyFile: string | null;
+  /** File holding the key's passphrase (first line, trailing newline dropped). */
+  readonly passphraseFile: string | null;
+  /** File holding the password (first line, trailing newline dropped). */
+  readonly passwordFile: string | null;
+  /** Pinned host keys as OpenSSH `SHA256:` fingerprints (`ssh-keygen -lf`). */
+  readonly hostKeyFingerprints: readonly string[];
+  /** OpenSSH known_hosts file; entries for `host` (port 22) or `[host]:port` are accepted. */
+  readonly knownHostsFile: string | null;
+  /** Accept any host key. Logged loudly at every start; `describe()` reports `host_key_verification: disabled`. @default false */
+  readonly insecureSkipHostKeyCheck: boolean;
+  /** Deadline of TCP connect + SSH handshake + authentication (ms). @default 10000 */
+  readonly connectTimeout: number;
+  /** The command a command probe runs; its output must carry no RouterOS error. @default ':put 1' */
+  readonly probeCommand: string;
+  /** Interval of keepalive@openssh.com pings (ms); 0 = off and every probe runs a command. @default 0 */
+  readonly keepaliveInterval: number;
+  /** In keepalive mode, how often a probe still runs a real command (ms). @default 60000 */
+  readonly commandProbeInterval: number;
+  /** Most exec channels open at once on the connection. @default 2 */
+  readonly maxChannels: number;
+  /** Most bytes (stdout + stderr) one command may print before it is failed. @default 2097152 */
+  readonly maxOutputBytes: number;
+}
+
+/** The convict fragment for a target's `options:` when `transport: rds-ssh`. */
+export const rdsSshConfigSchema: ConfigSchema = {
+  host: { doc: 'Host name or IP address of the RDS.', format: 'host', default: 'localhost' },
+  port: { doc: 'SSH port of the RDS.', format: 'port', default: 22 },
+  username: { doc: 'Login name on the RDS (a read-only RouterOS group is enough).', format: String, default: 'admin' },
+  privateKeyFile: {
+    doc: 'Path of the private key file (OpenSSH or PEM). Should be readable by the agent only.',
+    format: 'file-path',
+    default: null,
+  },
+  passphraseFile: {
+    doc: 'Path of a file holding the private key passphrase.',
+    format: 'file-path',
+    default: null,
+    sensitive: true,
+  },
+  passwordFile: {
+    doc: 'Path of a file holding the password (used when no key file is set, or as a fallback).',
+    format: 'file-path',
+    default: null,
+    sensitive: true,
+  },
+  hostKeyFingerprints: {
+    doc: 'Pinned host key fingerprints, OpenSSH style: SHA256:<43 base64 characters> (see `rds-agent keyscan`).',
+    format: 'string-list',
+    default: [],
+  },
+  knownHostsFile: {
+    doc: 'OpenSSH known_hosts file holding the host key (entries `host` or `[host]:port`, hashed entries allowed).',
+    format: 'file-path',
+    default: null,
+  },
+  insecureSkipHostKeyCheck: {
+    doc: 'Accept any host key (man-in-the-middle possible). For labs only.',
+    format: 'strict-boolean',
+    default: false,
+  },
+  connectTimeout: { doc: 'Deadline of TCP connect, SSH handshake and authentication.', format: 'duration', default: 10_000 },
+  probeCommand: { doc: 'RouterOS command a command probe runs.', format: String, default: ':put 1' },
+  keepaliveInterval: {
+    doc: 'Interval of keepalive@openssh.com pings; 0 turns keepalives off and every probe runs a command.',
+    format: 'duration',
+    default: 0,
+  },
+  commandProbeInterval: {
+    doc: 'With keepalives on: how often a probe still runs a real command (keepalives prove the SSH layer only).',
+    format: 'duration',
+    default: 60_000,
+  },
+  maxChannels: {
+    doc: 'Most exec channels open at once on the connection (RouterOS serialises session creation badly).',
+    format: 'positive-int',
+    default: 2,
+  },
+  maxOutputBytes: { doc: 'Most output bytes one command may print.', format: 'positive-int', default: 2 * 1024 * 1024 },
+};
+
+/** Defaults as a typed object (what convict yields for an empty `options:` plus the required keys). */
+export const RDS_SSH_DEFAULTS: Omit<RdsSshConfig, 'host' | 'username'> = Object.freeze({
+  port: 22,
+  privateKeyFile: null,
+  passphraseFile: null,
+  passwordFile: null,
+  hostKeyFingerprints: Object.freeze([]) as readonly string[],
+  knownHostsFile: null,
+  insecureSkipHostKeyCheck: false,
+  connectTimeout: 10_000,
+  probeCommand: ':put 1',
+  keepaliveInterval: 0,
+  commandProbeInterval: 60_000,
+  maxChannels: 2,
+  maxOutputBytes: 2 * 1024 * 1024,
+});
+
+/** `SHA256:` + unpadded base64 of a 32-byte digest is always 43 characters. */
+export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const isOptionalPath = (v: unknown): boolean => v === null || v === undefined || (isNonEmptyString(v) && !v.includes('\0'));
+
+/**
+ * Cross-field (and defensive per-key) validation of an `rds-ssh` fragment. Keys in the issues are
+ * relative to the fragment (`passwordFile`, `hostKeyFingerprints[1]`); messages quote offending
+ * values except secrets (there are none inline: secrets live in files).
+ */
+export function validateRdsSshConfig(config: Readonly<Partial<RdsSshConfig>>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const issue = (key: string, message: string): void => {
+    issues.push({ key, message });
+  };
+
+  if (!isNonEmptyString(config.host)) issue('host', `must be a host name or IP address: value was ${JSON.stringify(config.host)}`);
+  if (!(Number.isInteger(config.port) && config.port! >= 1 && config.port! <= 65535)) {
+    issue('port', `must be a port number from 1 to 65535: value was ${JSON.stringify(config.port)}`);
+  }
+  if (!isNonEmptyString(config.username)) issue('username', 'must be a non-empty login name');
+  else if (/[\s\0]/.test(config.username)) issue('username', `must not contain white space: value was ${JSON.stringify(config.username)}`);
+
+  for (const key of ['privateKeyFile', 'passphraseFile', 'passwordFile', 'knownHostsFile'] as const) {
+    if (!isOptionalPath(config[key])) issue(key, 'must be a file path or null');
+  }
+  if (!config.privateKeyFile && !config.passwordFile) {
+    issue('privateKeyFile', 'set privateKeyFile or passwordFile (secrets are read from files, never inline)');
+  }
+  if (config.passphraseFile && !config.privateKeyFile) issue('passphraseFile', 'is set but privateKeyFile is not');
+
+  const fingerprints = config.hostKeyFingerprints ?? [];
+  if (!Array.isArray(fingerprints)) {
+    issue('hostKeyFingerprints', 'must be a list of SHA256:... fingerprints');
+  } else {
+    fingerprints.forEach((fp, i) => {
+      if (typeof fp !== 'string' || !FINGERPRINT_PATTERN.test(fp)) {
+        issue(
+          `hostKeyFingerprints[${i}]`,
+          `must look like SHA256:<43 base64 characters> (as printed by ssh-keygen -lf): value was ${JSON.stringify(fp)}`,
+        );
+      }
+    });
+  }
+  if (config.insecureSkipHostKeyCheck !== undefined && typeof config.insecureSkipHostKeyCheck !== 'boolean') {
+    issue('insecureSkipHostKeyCheck', `must be true or false: value was ${JSON.stringify(config.insecureSkipHostKeyCheck)}`);
+  }
+  const pinned = (Array.isArray(fingerprints) && fingerprints.length > 0) || !!config.knownHostsFile;
+  if (!pinned && config.insecureSkipHostKeyCheck !== true) {
+    issue(
+      'hostKeyFingerprints',
+      'no host key pinned: set hostKeyFingerprints or knownHostsFile (get it with `rds-agent keyscan host:port`), or set insecureSkipHostKeyCheck: true for a lab',
+    );
+  }
+
+  const positiveMs = (key: 'connectTimeout', min: number): void => {
+    const v = config[key];
+    if (!(Number.isInteger(v) && v! >= min)) issue(key, `must be a duration of at least ${min} ms: value was ${JSON.stringify(v)}`);
+  };
+  positiveMs('connectTimeout', 1);
+  if (!(Number.isInteger(config.keepaliveInterval) && config.keepaliveInterval! >= 0)) {
+    issue('keepaliveInterval', `must be a duration (0 = off): value was ${JSON.stringify(config.keepaliveInterval)}`);
+  }
+  if (!(Number.isInteger(config.commandProbeInterval) && config.commandProbeInterval! >= 0)) {
+    issue('commandProbeInterval', `must be a duration: value was ${JSON.stringify(config.commandProbeInterval)}`);
+  }
+  if (!isNonEmptyString(config.probeCommand)) issue('probeCommand', 'must be a non-empty RouterOS command');
+  else if (/[\r\n\0]/.test(config.probeCommand)) issue('probeCommand', 'must be a single line');
+  if (!(Number.isInteger(config.maxChannels) && config.maxChannels! >= 1)) {
+    issue('maxChannels', `must be a whole number of at least 1: value was ${JSON.stringify(config.maxChannels)}`);
+  }
+  if (!(Number.isInteger(config.maxOutputBytes) && config.maxOutputBytes! >= 1)) {
+    issue('maxOutputBytes', `must be a whole number of bytes of at least 1: value was ${JSON.stringify(config.maxOutputBytes)}`);
+  }
+  return issues;
+}

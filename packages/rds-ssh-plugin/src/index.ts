@@ -1,0 +1,32 @@
+import { definePlugin, type TransportDefinition } from '@rds-agent/core';
+import { rdsSshConfigSchema, validateRdsSshConfig, type RdsSshConfig } from './config.js';
+import { RdsSshTransport } from './transport/rds-ssh-transport.js';
+
+/** The transport type name a target uses: `transport: rds-ssh`. */
+export const RDS_SSH_TRANSPORT = 'rds-ssh';
+
+/** The `rds-ssh` transport definition (schema, cross-field validation, factory). */
+export const rdsSshTransportDefinition: TransportDefinition<RdsSshConfig> = {
+  schema: rdsSshConfigSchema,
+  validate: (config) => validateRdsSshConfig(config),
+  create: (config, context) => new RdsSshTransport(config, context),
+};
+
+export { rdsSshConfigSchema, validateRdsSshConfig, RDS_SSH_DEFAULTS, FINGERPRINT_PATTERN, type RdsSshConfig } from './config.js';
+export { RdsSshTransport, KEEPALIVE_COUNT_MAX, DEFAULT_RUN_TIMEOUT_MS, type ProbeMode } from './transport/rds-ssh-transport.js';
+export { classifySshError } from './errors/classify.js';
+export { fingerprintOf, keyTypeOf } from './host-key/fingerprint.js';
+export { parseKnownHosts, knownHostsName, type KnownHostKey, type KnownHostsMatch } from './host-key/known-hosts.js';
+export { keyscan, type ScannedKey, type KeyscanOptions } from './host-key/keyscan.js';
+export { execCommand, normaliseNewlines, type ExecResult, type ExecOptions } from './runner/exec-command.js';
+export { Semaphore } from './runner/semaphore.js';
+export * from './routeros/index.js';
+
+export default definePlugin({
+  name: '@rds-agent/rds-ssh-plugin',
+  version: '0.1.0',
+  apiVersion: '^1.0.0',
+  register(host) {
+    host.addTransport<RdsSshConfig>(RDS_SSH_TRANSPORT, rdsSshTransportDefinition);
+  },
+});

@@ -1,0 +1,545 @@
+import { Socket } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import ssh2 from 'ssh2';
+import type { Client as SshClient, ConnectConfig } from 'ssh2';
+import {
+  ErrorCode,
+  TransportError,
+  type CommandRunner,
+  type ProbeResult,
+  type RunOptions,
+  type Transport,
+  type TransportContext,
+  type TransportDescriber,
+} from '@rds-agent/core';
+import type { RdsSshConfig } from '../config.js';
+import { classifySshError } from '../errors/classify.js';
+import { fingerprintOf, keyTypeOf } from '../host-key/fingerprint.js';
+import { knownHostsName, parseKnownHosts } from '../host-key/known-hosts.js';
+import { findRouterOsError } from '../routeros/error-text.js';
+import { execCommand, type ExecResult } from '../runner/exec-command.js';
+import { Semaphore } from '../runner/semaphore.js';
+import { SecretFiles } from './secret-files.js';
+
+const { Client } = ssh2;
+
+/** Unanswered keepalives in a row that mean the peer is hung (ssh2's own default is 3). */
+export const KEEPALIVE_COUNT_MAX = 3;
+/** Deadline of a command run without `timeoutMs`: a RouterOS monitor command without `once` never ends. */
+export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
+
+/** `command`: every probe runs `probeCommand`. `keepalive+command`: keepalive round-trips, a command every `commandProbeInterval`. */
+export type ProbeMode = 'command' | 'keepalive+command';
+
+/** Everything one SSH connection owns; dropped as a whole on close or loss. */
+interface Connection {
+  readonly id: number;
+  readonly client: SshClient;
+  readonly socket: Socket;
+  /** Aborted when the connection ends: stops the keepalive loop, channel waits and running commands. */
+  readonly life: AbortController;
+  readonly channels: Semaphore;
+  /** Channel opens are serialised: RouterOS handles concurrent session creation badly. */
+  readonly opening: Semaphore;
+  established: boolean;
+  /** Set when the transport itself is ending the connection: no onLost then. */
+  closing: boolean;
+  lost?: TransportError;
+  keepalive: 'unknown' | 'supported' | 'unsupported';
+}
+
+/** Private ssh2 client internals used for a keepalive round-trip with a reply callback (ssh2 1.17 pinned). */
+interface Ssh2Internals {
+  _protocol?: { ping?: () => void };
+  _callbacks?: ((hadErr: unknown) => void)[];
+}
+
+/**
+ * The `rds-ssh` transport: one kept SSH connection to a RouterOS / ROSE Data Server, host key
+ * verified on every connect, event-driven loss detection, bounded probes and a command runner.
+ * See the package README for the probe modes and their cost on the device.
+ */
+export class RdsSshTransport implements Transport, CommandRunner, TransportDescriber {
+  private conn: Connection | undefined;
+  private pendingConnect: AbortController | undefined;
+  private readonly lostListeners = new Set<(err: TransportError) => void>();
+  private readonly secrets: SecretFiles;
+  private nextId = 1;
+  private lastCommandProbeAt = Number.NEGATIVE_INFINITY;
+  private insecureWarned = false;
+  private keepaliveSupported: boolean | undefined;
+
+  constructor(
+    private readonly config: Readonly<RdsSshConfig>,
+    private readonly context: TransportContext,
+  ) {
+    this.secrets = new SecretFiles(context.logger, context.target);
+  }
+
+  describe(): Readonly<Record<string, string>> {
+    return {
+      host_key_verification: this.config.insecureSkipHostKeyCheck ? 'disabled' : 'pinned',
+      probe_mode: this.probeMode(),
+    };
+  }
+
+  /** The probe mode in use: `keepalive+command` only when keepalives are on and the peer answered them. */
+  probeMode(): ProbeMode {
+    return this.config.keepaliveInterval > 0 && this.keepaliveSupported !== false ? 'keepalive+command' : 'command';
+  }
+
+  onLost(listener: (err: TransportError) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => {
+      this.lostListeners.delete(listener);
+    };
+  }
+
+  async connect(signal: AbortSignal): Promise<void> {
+    // Close-before-reconnect: the old session never leaks on the RDS.
+    await this.close();
+    const attempt = new AbortController();
+    this.pendingConnect = attempt;
+    const forward = (): void => attempt.abort(signal.reason);
+    if (signal.aborted) forward();
+    else signal.addEventListener('abort', forward, { once: true });
+    try {
+      const conn = await this.open(attempt.signal);
+      try {
+        if (this.config.keepaliveInterval > 0) await this.calibrateKeepalive(conn, attempt.signal);
+        if (attempt.signal.aborted) throw abortError(attempt.signal, 'connect');
+        if (conn.lost) throw conn.lost;
+      } catch (err) {
+        this.teardown(conn, classifySshError(err));
+        throw classifySshError(err);
+      }
+      this.conn = conn;
+      if (conn.keepalive === 'supported') void this.keepaliveLoop(conn);
+    } finally {
+      signal.removeEventListener('abort', forward);
+      if (this.pendingConnect === attempt) this.pendingConnect = undefined;
+      attempt.abort(); // releases the connect deadline timer
+    }
+  }
+
+  async close(): Promise<void> {
+    const pending = this.pendingConnect;
+    this.pendingConnect = undefined;
+    pending?.abort(new TransportError(ErrorCode.ABORTED, 'transport closed during connect'));
+    const conn = this.conn;
+    this.conn = undefined;
+    if (conn) this.teardown(conn, new TransportError(ErrorCode.NOT_CONNECTED, 'transport closed'));
+  }
+
+  async probe(signal: AbortSignal): Promise<ProbeResult> {
+    const conn = this.live();
+    const started = this.context.clock.now();
+    const mode = this.probeMode();
+    const deadline = linkSignals(
+      [signal, conn.life.signal],
+      (s) => (s === signal ? probeTimeout(signal) : conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed during probe')),
+    );
+    try {
+      const commandDue = started - this.lastCommandProbeAt >= this.config.commandProbeInterval;
+      if (mode === 'keepalive+command' && conn.keepalive === 'supported' && !commandDue) {
+        await this.ping(conn, deadline.signal).promise;
+      } else {
+        await this.commandProbe(conn, deadline.signal);
+        this.lastCommandProbeAt = this.context.clock.now();
+      }
+      return { latencyMs: this.context.clock.now() - started, mode };
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async run(command: string, options: RunOptions = {}): Promise<string> {
+    const conn = this.live();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    const timer = new AbortController();
+    const timeout = new TransportError(ErrorCode.TIMEOUT, `command timed out after ${timeoutMs} ms: ${preview(command)}`);
+    const link = linkSignals(
+      options.signal ? [options.signal, conn.life.signal, timer.signal] : [conn.life.signal, timer.signal],
+      (s) =>
+        s === timer.signal
+          ? timeout
+          : s === conn.life.signal
+            ? conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed while a command ran')
+            : abortError(s, 'command'),
+    );
+    this.context.clock.sleep(timeoutMs, link.signal).then(
+      () => timer.abort(),
+      () => undefined,
+    );
+    try {
+      const result = await this.exec(conn, command, link.signal);
+      const problem = commandProblem(result);
+      if (problem) throw new TransportError(ErrorCode.COMMAND, `${preview(command)}: ${problem}`);
+      return result.stdout;
+    } finally {
+      link.dispose();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private live(): Connection {
+    const conn = this.conn;
+    if (!conn) throw new TransportError(ErrorCode.NOT_CONNECTED, 'not connected');
+    if (conn.lost) throw conn.lost;
+    return conn;
+  }
+
+  /** Opens TCP + SSH under the attempt's signal and the connect deadline; leaves nothing behind on failure. */
+  private async open(signal: AbortSignal): Promise<Connection> {
+    const { config, context } = this;
+    const auth = await this.readCredentials();
+    const accepted = await this.acceptedFingerprints();
+    if (signal.aborted) throw abortError(signal, 'connect');
+
+    const socket = new Socket();
+    socket.setNoDelay(true); // Nagle would delay every command after the first by ~40 ms
+    const client = new Client();
+    const conn: Connection = {
+      id: this.nextId++,
+      client,
+      socket,
+      life: new AbortController(),
+      channels: new Semaphore(config.maxChannels),
+      opening: new Semaphore(1),
+      established: false,
+      closing: false,
+      keepalive: 'unknown',
+    };
+    let presented: { type: string; fingerprint: string } | undefined;
+    const hostVerifier = (key: Buffer): boolean => {
+      presented = { type: keyTypeOf(key), fingerprint: fingerprintOf(key) };
+      if (accepted === 'any') return true;
+      return accepted.has(presented.fingerprint);
+    };
+
+    return new Promise<Connection>((resolve, reject) => {
+      let done = false;
+      const deadline = new AbortController();
+      const fail = (err: TransportError): void => {
+        if (done) return;
+        done = true;
+        cleanup();
+        this.teardown(conn, err);
+        reject(err);
+      };
+      const onAbort = (): void => fail(abortError(signal, 'connect'));
+      const cleanup = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        deadline.abort();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      context.clock.sleep(config.connectTimeout, deadline.signal).then(
+        () => fail(new TransportError(ErrorCode.TIMEOUT, `connect to ${this.address()} timed out after ${config.connectTimeout} ms`)),
+        () => undefined,
+      );
+
+      client.on('ready', () => {
+        if (done) return;
+        done = true;
+        cleanup();
+        conn.established = true;
+        resolve(conn);
+      });
+      client.on('error', (err: Error) => {
+        if (!conn.established) {
+          if (presented && accepted !== 'any' && !accepted.has(presented.fingerprint)) {
+            fail(this.hostKeyMismatch([...accepted], presented, err));
+          } else {
+            fail(classifySshError(err));
+          }
+          return;
+        }
+        this.lose(conn, classifySshError(err));
+      });
+      // ssh2 reports a clean drop as `end` then `close`, never `error`: either means loss.
+      const onGone = (): void => {
+        if (!conn.established) {
+          fail(new TransportError(ErrorCode.NETWORK, `connection to ${this.address()} closed during the handshake`));
+          return;
+        }
+        this.lose(conn, new TransportError(ErrorCode.NETWORK, `connection to ${this.address()} closed by the peer`));
+      };
+      client.on('end', onGone);
+      client.on('close', onGone);
+
+      const connectConfig: ConnectConfig = {
+        sock: socket,
+        username: config.username,
+        hostVerifier,
+        readyTimeout: 0, // the deadline is ours, on the injected Clock
+        keepaliveInterval: 0, // keepalives are ours too: see keepaliveLoop
+        ...auth,
+      };
+      try {
+        socket.connect({ host: config.host, port: config.port });
+        client.connect(connectConfig);
+      } catch (err) {
+        // ssh2 throws synchronously on an unparsable key or a wrong passphrase: permanent.
+        const message = (err as Error).message.replace(/privateKey/g, 'privateKeyFile');
+        fail(new TransportError(ErrorCode.AUTH, `${message} (${config.privateKeyFile ?? 'no key file'})`, { retryable: false, cause: err }));
+      }
+    });
+  }
+
+  private async readCredentials(): Promise<Partial<ConnectConfig>> {
+    const c = this.config;
+    const auth: { privateKey?: Buffer; passphrase?: string; password?: string } = {};
+    if (c.privateKeyFile) auth.privateKey = await this.secrets.read('privateKeyFile', c.privateKeyFile);
+    if (c.passphraseFile) auth.passphrase = await this.secrets.readLine('passphraseFile', c.passphraseFile);
+    if (c.passwordFile) auth.password = await this.secrets.readLine('passwordFile', c.passwordFile);
+    return auth;
+  }
+
+  /** The fingerprints this connect accepts (config + known_hosts, read fresh), or `any` when checking is off. */
+  private async acceptedFingerprints(): Promise<Set<string> | 'any'> {
+    const c = this.config;
+    if (c.insecureSkipHostKeyCheck) {
+      if (!this.insecureWarned) {
+        this.insecureWarned = true;
+        this.context.logger.warn(
+          { target: this.context.target, event: 'security', host_key_verification: 'disabled' },
+          `HOST KEY VERIFICATION IS DISABLED for ${this.context.target} (insecureSkipHostKeyCheck: true): anyone on the path can impersonate the RDS and read its traffic. Pin the key: rds-agent keyscan ${this.address()}`,
+        );
+      }
+      return 'any';
+    }
+    const accepted = new Set(c.hostKeyFingerprints);
+    if (c.knownHostsFile) {
+      let text: string;
+      try {
+        text = await readFile(c.knownHostsFile, 'utf8');
+      } catch (err) {
+        throw new TransportError(ErrorCode.HOST_KEY_MISMATCH, `cannot read knownHostsFile ${c.knownHostsFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+          retryable: false,
+          cause: err,
+        });
+      }
+      const found = parseKnownHosts(text, c.host, c.port);
+      for (const k of found.keys) accepted.add(k.fingerprint);
+      for (const r of found.revoked) accepted.delete(r);
+    }
+    return accepted;
+  }
+
+  private hostKeyMismatch(expected: string[], presented: { type: string; fingerprint: string }, cause: unknown): TransportError {
+    const target = this.context.target;
+    this.context.logger.error(
+      { event: 'security', target, expected, presented: presented.fingerprint, keyType: presented.type, known_hosts_name: knownHostsName(this.config.host, this.config.port) },
+      `host key mismatch for ${target}: the server presented ${presented.type} ${presented.fingerprint}, which is not pinned; not connecting (possible man-in-the-middle, or the RDS key changed)`,
+    );
+    return new TransportError(
+      ErrorCode.HOST_KEY_MISMATCH,
+      `host key mismatch: ${this.address()} presented ${presented.fingerprint}, expected ${expected.length > 0 ? expected.join(' or ') : '(no pinned key for this host)'}`,
+      { retryable: false, cause },
+    );
+  }
+
+  /** Reports loss once per connection (never for a connection the transport is closing itself). */
+  private lose(conn: Connection, err: TransportError): void {
+    if (conn.lost || conn.closing) return;
+    conn.lost = err;
+    this.teardown(conn, err);
+    // A connection still being set up (keepalive calibration) was never handed out: connect() fails instead.
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    for (const listener of [...this.lostListeners]) {
+      try {
+        listener(err);
+      } catch (e) {
+        this.context.logger.error({ target: this.context.target, err: e }, 'onLost listener threw');
+      }
+    }
+  }
+
+  /** Ends and destroys the client and socket, stops timers and waiters; safe to call twice. */
+  private teardown(conn: Connection, reason: TransportError): void {
+    if (!conn.lost) conn.closing = true;
+    if (!conn.life.signal.aborted) conn.life.abort(reason);
+    conn.channels.drain(reason);
+    conn.opening.drain(reason);
+    const { client, socket } = conn;
+    client.removeAllListeners();
+    // ssh2 may still emit 'error' while the socket dies; an unhandled 'error' would crash the agent.
+    client.on('error', () => undefined);
+    try {
+      client.end();
+    } catch {
+      // already gone
+    }
+    // end() waits for the peer's FIN, which a hung peer never sends: destroy the socket ourselves.
+    socket.destroy();
+  }
+
+  private async exec(conn: Connection, command: string, signal: AbortSignal): Promise<ExecResult> {
+    const release = await conn.channels.acquire(signal);
+    try {
+      const releaseOpening = await conn.opening.acquire(signal);
+      return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal, onOpened: releaseOpening });
+    } finally {
+      release();
+    }
+  }
+
+  /** Health means a command answered: exec refusals, stderr with a non-zero exit or RouterOS errors are UNHEALTHY. */
+  private async commandProbe(conn: Connection, signal: AbortSignal): Promise<void> {
+    const result = await this.exec(conn, this.config.probeCommand, signal);
+    const problem = commandProblem(result);
+    if (problem) throw new TransportError(ErrorCode.UNHEALTHY, `probe command ${preview(this.config.probeCommand)} failed: ${problem}`);
+  }
+
+  /**
+   * One keepalive@openssh.com round-trip. Either reply (SUCCESS or FAILURE) proves the peer's SSH
+   * layer is alive. `answered` flips synchronously inside ssh2's reply dispatch.
+   */
+  private ping(conn: Connection, signal: AbortSignal): { promise: Promise<void>; answered: () => boolean } {
+    let answered = false;
+    const internals = conn.client as unknown as Ssh2Internals;
+    const promise = new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason as Error);
+        return;
+      }
+      if (typeof internals._protocol?.ping !== 'function' || !Array.isArray(internals._callbacks)) {
+        reject(new TransportError(ErrorCode.UNHEALTHY, 'keepalive unavailable in this ssh2 version'));
+        return;
+      }
+      const onAbort = (): void => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Replies are matched to requests in order; ssh2's own keepalive pushes a callback the same way.
+      internals._callbacks.push((hadErr: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        if (hadErr instanceof Error) {
+          reject(classifySshError(hadErr));
+          return;
+        }
+        answered = true;
+        resolve();
+      });
+      internals._protocol.ping();
+    });
+    return { promise, answered: () => answered };
+  }
+
+  /**
+   * Learns whether the peer answers keepalives: the ping is sent before the exec channel opens and
+   * an SSH server handles messages in order, so a peer that answers keepalives has answered by the
+   * time the command finished. Also proves, once, that commands run.
+   */
+  private async calibrateKeepalive(conn: Connection, signal: AbortSignal): Promise<void> {
+    const link = linkSignals([signal, conn.life.signal], (s) => abortError(s, 'connect'));
+    try {
+      const ping = this.ping(conn, link.signal);
+      ping.promise.catch(() => undefined);
+      await this.commandProbe(conn, link.signal);
+      this.lastCommandProbeAt = this.context.clock.now();
+      conn.keepalive = ping.answered() ? 'supported' : 'unsupported';
+      if (this.keepaliveSupported !== ping.answered()) {
+        this.keepaliveSupported = ping.answered();
+        if (!ping.answered()) {
+          this.context.logger.warn(
+            { target: this.context.target, probe_mode: 'command' },
+            'the RDS does not answer keepalive@openssh.com: every probe runs a command instead',
+          );
+        }
+      }
+    } finally {
+      link.dispose();
+    }
+  }
+
+  /** Between probes: a keepalive every `keepaliveInterval`; KEEPALIVE_COUNT_MAX unanswered in a row = hung peer. */
+  private async keepaliveLoop(conn: Connection): Promise<void> {
+    const { clock } = this.context;
+    let outstanding: ReturnType<RdsSshTransport['ping']> | undefined;
+    let missed = 0;
+    while (!conn.life.signal.aborted) {
+      try {
+        await clock.sleep(this.config.keepaliveInterval, conn.life.signal);
+      } catch {
+        return;
+      }
+      if (outstanding && !outstanding.answered()) {
+        if (++missed >= KEEPALIVE_COUNT_MAX) {
+          this.lose(conn, new TransportError(ErrorCode.TIMEOUT, `Keepalive timeout: ${missed} keepalives to ${this.address()} unanswered`));
+          return;
+        }
+        continue;
+      }
+      missed = 0;
+      outstanding = this.ping(conn, conn.life.signal);
+      outstanding.promise.catch(() => undefined);
+    }
+  }
+
+  private address(): string {
+    return knownHostsName(this.config.host, this.config.port);
+  }
+}
+
+/** Why a command's result is not a success, or undefined. RouterOS exit status alone is not trusted. */
+function commandProblem(result: ExecResult): string | undefined {
+  const routerOsError = findRouterOsError(result.stdout);
+  if (routerOsError) return `RouterOS error: ${routerOsError}`;
+  const stderr = result.stderr.trim();
+  if (stderr !== '') return `exit ${result.exitCode ?? 'none'}, stderr: ${stderr.slice(0, 200)}`;
+  if (result.exitCode === undefined) return result.exitSignal ? `killed by signal ${result.exitSignal}` : 'channel closed without an exit status';
+  if (result.exitCode !== 0) return `exit status ${result.exitCode}`;
+  return undefined;
+}
+
+function preview(command: string): string {
+  return command.length > 60 ? `${command.slice(0, 57)}...` : command;
+}
+
+function probeTimeout(signal: AbortSignal): TransportError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof TransportError) return reason;
+  // The monitor aborts a probe at its deadline: a peer that did not answer in time is hung.
+  return new TransportError(ErrorCode.TIMEOUT, 'probe deadline passed: the peer did not answer', { cause: reason });
+}
+
+function abortError(signal: AbortSignal, what: string): TransportError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof TransportError) return reason;
+  return new TransportError(ErrorCode.ABORTED, `${what} aborted`, { cause: reason });
+}
+
+/**
+ * One signal that aborts when any of `signals` does, with a reason chosen per source. `dispose()`
+ * removes the listeners (no listener outlives the operation).
+ */
+function linkSignals(signals: readonly AbortSignal[], reasonFor: (source: AbortSignal) => unknown): { signal: AbortSignal; dispose: () => void } {
+  const ctrl = new AbortController();
+  const listeners: [AbortSignal, () => void][] = [];
+  const dispose = (): void => {
+    for (const [s, l] of listeners) s.removeEventListener('abort', l);
+    listeners.length = 0;
+  };
+  for (const s of signals) {
+    if (s.aborted) {
+      ctrl.abort(reasonFor(s));
+      dispose();
+      return { signal: ctrl.signal, dispose: () => ctrl.abort() };
+    }
+    const l = (): void => {
+      ctrl.abort(reasonFor(s));
+      dispose();
+    };
+    listeners.push([s, l]);
+    s.addEventListener('abort', l, { once: true });
+  }
+  return {
+    signal: ctrl.signal,
+    dispose: () => {
+      dispose();
+      // Aborting the linked signal releases anything still waiting on it (e.g. a timeout sleep).
+      if (!ctrl.signal.aborted) ctrl.abort(new TransportError(ErrorCode.ABORTED, 'operation finished'));
+    },
+  };
+}
