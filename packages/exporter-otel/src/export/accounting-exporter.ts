@@ -1,0 +1,129 @@
+import { AggregationTemporality, InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { Clock, Logger } from '@rds-agent/core';
+
+type ExportResult = Parameters<Parameters<PushMetricExporter['export']>[1]>[0];
+
+/** `ExportResultCode.SUCCESS` of @opentelemetry/core (not a direct dependency). */
+const SUCCESS = 0;
+
+/** A collector outage is logged once, then at most this often (ms of Clock time), then "recovered". */
+export const FAILURE_LOG_INTERVAL_MS = 60_000;
+
+/** What the accounting exporter reports besides logging. */
+export interface ExportAccounting {
+  /** Called once per failed export (after the SDK's own retries), e.g. to count `rds_exporter_errors_total`. */
+  onFailure(): void;
+}
+
+/**
+ * Wraps the SDK's OTLP exporter to see every export result: counts failures, logs an outage
+ * rate-limited (first failure, then at most once per {@link FAILURE_LOG_INTERVAL_MS} with the number
+ * of failures since, then one "recovered" line), and never lets an error escape.
+ *
+ * It holds no data: the periodic reader hands it the current aggregate, the SDK exporter sends it
+ * (retrying within `exportTimeout`) or drops it. A collector that is down therefore costs no memory.
+ *
+ * Observable gauges are always collected with DELTA temporality: under CUMULATIVE the SDK keeps
+ * reporting a series after its callback stops observing it, which would resurrect the gauges of
+ * removed targets. A gauge's exported value is its last value under either temporality.
+ *
+ * After {@link close} exports succeed at once without sending (the final flush already ran).
+ */
+export class AccountingExporter implements PushMetricExporter {
+  private failuresSinceLog = 0;
+  private outageFailures = 0;
+  private failing = false;
+  private lastLogAt = Number.NEGATIVE_INFINITY;
+  private closed = false;
+  private totalFailures = 0;
+
+  constructor(
+    private readonly inner: PushMetricExporter,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+    private readonly accounting: ExportAccounting,
+  ) {}
+
+  /** Failed exports since creation. */
+  get failures(): number {
+    return this.totalFailures;
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    if (this.closed) {
+      resultCallback({ code: SUCCESS });
+      return;
+    }
+    let done = false;
+    const finish = (result: ExportResult): void => {
+      if (done) return;
+      done = true;
+      try {
+        this.account(result);
+      } finally {
+        resultCallback(result);
+      }
+    };
+    try {
+      this.inner.export(metrics, finish);
+    } catch (err) {
+      finish({ code: 1, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+
+  /** Makes further exports no-ops (the final flush has run); the SDK's shutdown then sends nothing twice. */
+  close(): void {
+    this.closed = true;
+  }
+
+  shutdown(): Promise<void> {
+    this.closed = true;
+    return this.inner.shutdown();
+  }
+
+  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    if (instrumentType === InstrumentType.OBSERVABLE_GAUGE) return AggregationTemporality.DELTA;
+    return this.inner.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE;
+  }
+
+  selectAggregation(instrumentType: InstrumentType): ReturnType<NonNullable<PushMetricExporter['selectAggregation']>> {
+    return this.inner.selectAggregation?.(instrumentType) ?? { type: 0 };
+  }
+
+  private account(result: ExportResult): void {
+    const now = this.clock.now();
+    if (result.code === SUCCESS) {
+      if (this.failing) {
+        this.failing = false;
+        this.logger.info({ failedExports: this.outageFailures }, 'OTLP export recovered');
+        this.failuresSinceLog = 0;
+        this.outageFailures = 0;
+      }
+      return;
+    }
+    this.totalFailures++;
+    this.outageFailures++;
+    this.failuresSinceLog++;
+    try {
+      this.accounting.onFailure();
+    } catch {
+      // Counting must never break exporting.
+    }
+    // Only the error's message: never the request, whose headers may carry credentials.
+    const error = result.error?.message ?? 'export failed';
+    if (!this.failing) {
+      this.failing = true;
+      this.lastLogAt = now;
+      this.failuresSinceLog = 0;
+      this.logger.warn({ err: error }, 'OTLP export failed; will keep trying every export interval (data is not queued)');
+    } else if (now - this.lastLogAt >= FAILURE_LOG_INTERVAL_MS) {
+      this.lastLogAt = now;
+      this.logger.warn({ err: error, failedExports: this.failuresSinceLog }, 'OTLP export still failing');
+      this.failuresSinceLog = 0;
+    }
+  }
+}

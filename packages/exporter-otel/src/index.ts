@@ -1,0 +1,30 @@
+/**
+ * @rds-agent/exporter-otel: the hub's metrics pushed over OTLP (http/protobuf, http/json, grpc)
+ * with the OpenTelemetry JS SDK. The default export is the plugin; it registers exporter type `otel`.
+ */
+import { definePlugin } from '@rds-agent/core';
+import { otelExporterDefinition } from './otel-exporter-definition.js';
+
+export { otelExporterDefinition } from './otel-exporter-definition.js';
+export { OtelExporter, METER_NAME, type OtelExporterOptions } from './otel-exporter.js';
+export {
+  otelConfigSchema,
+  validateOtelConfig,
+  DEFAULT_HTTP_ENDPOINT,
+  DEFAULT_GRPC_ENDPOINT,
+  type OtelExporterConfig,
+  type OtlpProtocol,
+} from './config.js';
+export { CatalogInstruments } from './instruments/catalog-instruments.js';
+export { buildResource, SERVICE_NAME } from './resource/build-resource.js';
+export { resolveEndpoint } from './export/create-otlp-exporter.js';
+
+const plugin = definePlugin({
+  name: '@rds-agent/exporter-otel',
+  apiVersion: '^1.0.0',
+  register(host) {
+    host.addExporter('otel', otelExporterDefinition);
+  },
+});
+
+export default plugin;
