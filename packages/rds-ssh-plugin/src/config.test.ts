@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RDS_SSH_DEFAULTS, rdsSshConfigSchema, validateRdsSshConfig, type RdsSshConfig } from './config.js';
+import plugin, { rdsSshTransportDefinition } from './index.js';
+
+const FP = 'SHA256:' + 'A'.repeat(42) + 'c';
+const GOOD: RdsSshConfig = { ...RDS_SSH_DEFAULTS, host: 'rds-1.example', username: 'monitor', privateKeyFile: '/etc/rds-agent/id_ed25519', hostKeyFingerprints: [FP] };
+
+test('a complete config has no issues', () => {
+  assert.deepEqual(validateRdsSshConfig(GOOD), []);
+  assert.deepEqual(validateRdsSshConfig({ ...GOOD, privateKeyFile: null, passwordFile: '/run/secrets/pw' }), []);
+  assert.deepEqual(validateRdsSshConfig({ ...GOOD, hostKeyFingerprints: [], knownHostsFile: '/etc/rds-agent/known_hosts' }), []);
+  assert.deepEqual(validateRdsSshConfig({ ...GOOD, hostKeyFingerprints: [], insecureSkipHostKeyCheck: true }), []);
+});
+
+const INVALID: [string, Partial<RdsSshConfig>, string, RegExp?][] = [
+  ['no credentials file', { privateKeyFile: null, passwordFile: null }, 'privateKeyFile', /passwordFile/],
+  ['no pinning and not insecure', { hostKeyFingerprints: [], knownHostsFile: null }, 'hostKeyFingerprints', /insecureSkipHostKeyCheck/],
+  ['fingerprint without prefix', { hostKeyFingerprints: ['A'.repeat(43)] }, 'hostKeyFingerprints[0]', /SHA256:/],
+  ['fingerprint too short', { hostKeyFingerprints: [FP, 'SHA256:abc'] }, 'hostKeyFingerprints[1]', /SHA256:abc/],
+  ['MD5 fingerprint', { hostKeyFingerprints: ['MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48'] }, 'hostKeyFingerprints[0]'],
+  ['empty host', { host: '' }, 'host'],
+  ['port out of range', { port: 70000 }, 'port', /70000/],
+  ['empty username', { username: '' }, 'username'],
+  ['username with space', { username: 'ad min' }, 'username'],
+  ['passphrase without key', { privateKeyFile: null, passwordFile: '/pw', passphraseFile: '/pp' }, 'passphraseFile'],
+  ['zero connect timeout', { connectTimeout: 0 }, 'connectTimeout'],
+  ['negative keepalive', { keepaliveInterval: -1 }, 'keepaliveInterval'],
+  ['fractional command probe interval', { commandProbeInterval: 1.5 }, 'commandProbeInterval'],
+  ['zero channels', { maxChannels: 0 }, 'maxChannels', /at least 1/],
+  ['zero output cap', { maxOutputBytes: 0 }, 'maxOutputBytes'],
+  ['empty probe command', { probeCommand: ' ' }, 'probeCommand'],
+  ['multi-line probe command', { probeCommand: ':put 1\n/system reboot' }, 'probeCommand', /single line/],
+  ['insecure flag not boolean', { insecureSkipHostKeyCheck: 'yes' as unknown as boolean }, 'insecureSkipHostKeyCheck'],
+  ['empty key path', { privateKeyFile: '' }, 'privateKeyFile'],
+];
+
+for (const [name, patch, key, message] of INVALID) {
+  test(`invalid config: ${name} -> names ${key}`, () => {
+    const issues = validateRdsSshConfig({ ...GOOD, ...patch });
+    const hit = issues.find((i) => i.key === key);
+    assert.ok(hit, `expected an issue for ${key}, got ${JSON.stringify(issues)}`);
+    if (message) assert.match(hit.message, message);
+  });
+}
+
+test('schema: every key has doc and default; secrets are marked sensitive; keys match the TS interface', () => {
+  for (const [key, spec] of Object.entries(rdsSshConfigSchema as Record<string, { doc?: string; default?: unknown }>)) {
+    assert.ok(spec.doc && spec.doc.length > 10, `${key} has a doc`);
+    assert.ok('default' in spec, `${key} has a default`);
+  }
+  const schema = rdsSshConfigSchema as Record<string, { sensitive?: boolean; default?: unknown }>;
+  assert.equal(schema['passwordFile']!.sensitive, true);
+  assert.equal(schema['passphraseFile']!.sensitive, true);
+  assert.equal(schema['insecureSkipHostKeyCheck']!.default, false);
+  assert.equal(schema['port']!.default, 22);
+  assert.equal(schema['maxChannels']!.default, 2);
+  assert.equal(schema['keepaliveInterval']!.default, 0);
+  assert.equal(schema['maxOutputBytes']!.default, 2 * 1024 * 1024);
+  assert.deepEqual(Object.keys(schema).sort(), [...Object.keys(RDS_SSH_DEFAULTS), 'host', 'username'].sort());
+  for (const [key, value] of Object.entries(RDS_SSH_DEFAULTS)) assert.deepEqual(schema[key]!.default, value, key);
+});
+
+test('the plugin registers the rds-ssh transport with schema, validate and create', () => {
+  assert.equal(plugin.name, '@rds-agent/rds-ssh-plugin');
+  assert.equal(plugin.apiVersion, '^1.0.0');
+  const added: [string, unknown][] = [];
+  const host = { addTransport: (type: string, def: unknown) => added.push([type, def]) } as unknown as Parameters<typeof plugin.register>[0];
+  void plugin.register(host, {});
+  assert.equal(added.length, 1);
+  assert.equal(added[0]![0], 'rds-ssh');
+  assert.equal(added[0]![1], rdsSshTransportDefinition);
+  assert.equal(rdsSshTransportDefinition.validate!(GOOD).length, 0);
+});
