@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { ConfigIssue } from '../errors/agent-error.js';
 import type { Random } from '../clock/random.js';
 import type { ConfigSchema } from '../config/schema-types.js';
 
@@ -34,5 +35,11 @@ export interface BackoffDeps {
  */
 export interface BackoffDefinition<P = Record<string, unknown>> {
   readonly schema: ConfigSchema;
+  /**
+   * Cross-field checks convict formats cannot express (e.g. `maxInterval >= initialInterval`).
+   * Issue keys are relative to the fragment (`maxInterval`, not `backoff.maxInterval`); the config
+   * loader prefixes them. MUST NOT throw.
+   */
+  validate?(params: Readonly<P>): readonly ConfigIssue[];
   create(params: Readonly<P>, deps: BackoffDeps): BackoffStrategy;
 }
