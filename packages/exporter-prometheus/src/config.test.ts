@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ComponentRegistry, ConfigError, silentLogger, validateAgentConfig, validatePluginConfig, type ConfigIssue } from '@rds-agent/core';
+import plugin, { prometheusExporterDefinition } from './index.js';
+import type { PrometheusExporterConfig } from './config.js';
+
+const KEY = 'exporters.prometheus';
+const BCRYPT = '$2y$10$M4l8bAXRHtTNkv5UAU2PUO2l1yMu/vWa3f8L1BMdDmWZ1x4B9l0NS';
+const SHA = `sha256:${'ab'.repeat(32)}`;
+
+/** Validates like the agent does: convict fragment first, then the cross-field checks; keys prefixed. */
+function issuesOf(raw: unknown): ConfigIssue[] {
+  const { value, issues } = validatePluginConfig(prometheusExporterDefinition.schema, raw, KEY);
+  if (issues.length > 0) return issues;
+  return prometheusExporterDefinition.validate!(value as unknown as PrometheusExporterConfig).map((i) => ({ key: `${KEY}.${i.key}`, message: i.message }));
+}
+
+function keysOf(raw: unknown): string[] {
+  return issuesOf(raw).map((i) => i.key);
+}
+
+describe('prometheus exporter config', () => {
+  it('has documented defaults that validate', () => {
+    const { value, issues } = validatePluginConfig(prometheusExporterDefinition.schema, {}, KEY);
+    assert.deepEqual(issues, []);
+    assert.deepEqual(value, {
+      host: '127.0.0.1',
+      port: 9464,
+      path: '/metrics',
+      tls: { certFile: null, keyFile: null, clientCaFile: null },
+      basicAuth: { users: {} },
+      defaultMetrics: true,
+      prefix: '',
+      readiness: 'any',
+    });
+    assert.deepEqual(prometheusExporterDefinition.validate!(value as unknown as PrometheusExporterConfig), []);
+  });
+
+  it('gives every key a doc', () => {
+    const walk = (node: Record<string, unknown>, path: string): void => {
+      for (const [k, v] of Object.entries(node)) {
+        const child = v as Record<string, unknown>;
+        if ('default' in child) assert.ok(typeof child['doc'] === 'string' && child['doc'] !== '', `${path}${k} has no doc`);
+        else walk(child, `${path}${k}.`);
+      }
+    };
+    walk(prometheusExporterDefinition.schema as Record<string, unknown>, '');
+  });
+
+  it('accepts a full valid config', () => {
+    assert.deepEqual(
+      issuesOf({
+        host: '0.0.0.0',
+        port: 9100,
+        path: '/custom/metrics',
+        tls: { certFile: '/etc/rds-agent/tls.crt', keyFile: '/etc/rds-agent/tls.key', clientCaFile: '/etc/rds-agent/ca.crt' },
+        basicAuth: { users: { prometheus: BCRYPT, grafana: SHA } },
+        defaultMetrics: false,
+        prefix: 'rds_csi_',
+        readiness: 'all',
+      }),
+      [],
+    );
+  });
+
+  const invalid: [string, unknown, string][] = [
+    ['port out of range', { port: 70000 }, `${KEY}.port`],
+    ['port not a number', { port: 'nine' }, `${KEY}.port`],
+    ['path without a slash', { path: 'metrics' }, `${KEY}.path`],
+    ['path with a query', { path: '/metrics?x=1' }, `${KEY}.path`],
+    ['path shadowing /status', { path: '/status' }, `${KEY}.path`],
+    ['unknown readiness rule', { readiness: 'most' }, `${KEY}.readiness`],
+    ['defaultMetrics "no"', { defaultMetrics: 'no' }, `${KEY}.defaultMetrics`],
+    ['prefix with a dash', { prefix: 'rds-csi-' }, `${KEY}.prefix`],
+    ['empty host', { host: '' }, `${KEY}.host`],
+    ['unknown key', { listen: ':9464' }, `${KEY}.listen`],
+    ['cert without key', { tls: { certFile: '/x.crt' } }, `${KEY}.tls.keyFile`],
+    ['key without cert', { tls: { keyFile: '/x.key' } }, `${KEY}.tls.certFile`],
+    ['client CA without TLS', { tls: { clientCaFile: '/ca.crt' } }, `${KEY}.tls.clientCaFile`],
+    ['plain password', { basicAuth: { users: { alice: 'hunter2' } } }, `${KEY}.basicAuth.users.alice`],
+    ['truncated bcrypt hash', { basicAuth: { users: { bob: BCRYPT.slice(0, 40) } } }, `${KEY}.basicAuth.users.bob`],
+    ['bcrypt $2x$ variant', { basicAuth: { users: { bob: BCRYPT.replace('$2y$', '$2x$') } } }, `${KEY}.basicAuth.users.bob`],
+    ['short sha256', { basicAuth: { users: { carol: 'sha256:abcd' } } }, `${KEY}.basicAuth.users.carol`],
+    ['username with a colon', { basicAuth: { users: { 'a:b': SHA } } }, `${KEY}.basicAuth.users.a:b`],
+  ];
+  for (const [what, raw, key] of invalid) {
+    it(`rejects ${what}, naming ${key}`, () => {
+      assert.deepEqual(keysOf(raw), [key]);
+    });
+  }
+
+  it('never echoes a rejected password', () => {
+    const issues = issuesOf({ basicAuth: { users: { alice: 'hunter2-secret' } } });
+    assert.equal(issues.length, 1);
+    assert.doesNotMatch(issues[0]!.message, /hunter2/);
+    assert.match(issues[0]!.message, /bcrypt/);
+  });
+
+  it('is named exporters.prometheus.basicAuth.users.<name> by the agent config loader', () => {
+    const registry = new ComponentRegistry();
+    const host = registry.hostFor(plugin.name, silentLogger());
+    plugin.register(host, {});
+    registry.hostFor('test', silentLogger()).addTransport('fake', { schema: {}, create: () => ({}) as never });
+    const raw = { targets: [{ name: 'rds-1', transport: 'fake', options: {} }], exporters: { prometheus: { basicAuth: { users: { alice: 'plain' } } } } };
+    assert.throws(
+      () => validateAgentConfig(raw, registry),
+      (err: unknown) => err instanceof ConfigError && err.issues.some((i) => i.key === `${KEY}.basicAuth.users.alice`) && !err.message.includes('plain"'),
+    );
+  });
+});

@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
+import type { Clock, ReadinessRule, StatusReader } from '@rds-agent/core';
+import { Registry } from 'prom-client';
+import type { BasicAuth } from '../auth/basic-auth.js';
+import { OPENMETRICS_CONTENT_TYPE } from '../registry/openmetrics.js';
+import type { PromMetricStore } from '../registry/prom-metric-store.js';
+import { landingPage } from './landing-page.js';
+import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
+import { statusDocument } from './status-document.js';
+
+const gzip = promisify(gzipCallback);
+
+/** `Basic realm="rds-agent"`: what a 401 answers, so browsers and curl know to send credentials. */
+export const AUTH_CHALLENGE = 'Basic realm="rds-agent", charset="UTF-8"';
+
+const TEXT = 'text/plain; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+
+export interface RequestHandlerOptions {
+  readonly store: PromMetricStore;
+  readonly status: StatusReader;
+  readonly auth: BasicAuth;
+  readonly clock: Clock;
+  readonly metricsPath: string;
+  readonly readiness: ReadinessRule;
+  readonly version: string;
+  readonly startedAt: number;
+  /** Called when serving fails unexpectedly (logged and counted by the exporter). */
+  readonly onError: (err: unknown) => void;
+}
+
+/**
+ * Routes exporter requests: the metrics path, `/healthz`, `/readyz`, `/status` and `/`.
+ * Only GET and HEAD (405 otherwise), 404 for anything else; when basic auth is configured every
+ * endpoint needs it. Responses are never cached by intermediaries.
+ */
+export class RequestHandler {
+  constructor(private readonly options: RequestHandlerOptions) {}
+
+  /** The `(req, res)` listener for `http.createServer` / `https.createServer`. */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    this.handle(req, res).catch((err: unknown) => {
+      this.options.onError(err);
+      if (!res.headersSent) send(res, 500, TEXT, 'internal error\n');
+      else res.destroy();
+    });
+  };
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const o = this.options;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, TEXT, 'method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    if (!(await o.auth.check(req.headers.authorization))) {
+      send(res, 401, TEXT, 'unauthorized\n', { 'WWW-Authenticate': AUTH_CHALLENGE });
+      return;
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    switch (path) {
+      case o.metricsPath:
+        await this.metrics(req, res);
+        return;
+      case '/healthz':
+        send(res, 200, TEXT, 'ok\n');
+        return;
+      case '/readyz': {
+        const doc = statusDocument(o.status, o.readiness, o.version, o.startedAt, o.clock.now());
+        if (doc.ready.ready) send(res, 200, TEXT, 'ready\n');
+        else send(res, 503, TEXT, `not ready: ${doc.ready.connected} of ${doc.ready.total} targets connected (rule: ${o.readiness})\n`);
+        return;
+      }
+      case '/status': {
+        const doc = statusDocument(o.status, o.readiness, o.version, o.startedAt, o.clock.now());
+        send(res, 200, JSON_TYPE, `${JSON.stringify(doc, null, 2)}\n`);
+        return;
+      }
+      case '/': {
+        const doc = statusDocument(o.status, o.readiness, o.version, o.startedAt, o.clock.now());
+        send(res, 200, HTML, landingPage(doc, o.metricsPath), {
+          'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+        });
+        return;
+      }
+      default:
+        send(res, 404, TEXT, 'not found\n');
+    }
+  }
+
+  private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const openMetrics = wantsOpenMetrics(req.headers.accept);
+    const text = openMetrics ? await this.options.store.renderOpenMetrics() : await this.options.store.renderText();
+    const contentType = openMetrics ? OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
+    const headers: Record<string, string> = { Vary: 'Accept, Accept-Encoding' };
+    if (acceptsGzip(req.headers['accept-encoding'])) {
+      headers['Content-Encoding'] = 'gzip';
+      // Fastest level: exposition text compresses ~10x even so, and scrape CPU matters more than bytes.
+      send(res, 200, contentType, await gzip(text, { level: zlibConstants.Z_BEST_SPEED }), headers);
+    } else {
+      send(res, 200, contentType, text, headers);
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...headers,
+  });
+  // For HEAD node sends the headers (Content-Length included) and drops the body.
+  res.end(body);
+}

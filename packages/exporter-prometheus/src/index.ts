@@ -1,0 +1,22 @@
+/**
+ * @rds-agent/exporter-prometheus: the `prometheus` exporter type (pull endpoint with /metrics,
+ * /healthz, /readyz, /status and a landing page; optional TLS and basic auth).
+ */
+import { definePlugin } from '@rds-agent/core';
+import { prometheusExporterDefinition } from './definition.js';
+
+export { prometheusExporterDefinition } from './definition.js';
+export { PrometheusExporter } from './prometheus-exporter.js';
+export { prometheusConfigSchema, validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
+export { PromMetricStore, type PromMetricStoreOptions } from './registry/prom-metric-store.js';
+export { OPENMETRICS_CONTENT_TYPE } from './registry/openmetrics.js';
+export { checkPasswordHash } from './auth/password-hash.js';
+export type { StatusDocument, TargetStatusJson } from './http/status-document.js';
+
+export default definePlugin({
+  name: '@rds-agent/exporter-prometheus',
+  apiVersion: '^1.0.0',
+  register(host) {
+    host.addExporter('prometheus', prometheusExporterDefinition);
+  },
+});

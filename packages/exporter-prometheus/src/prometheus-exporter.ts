@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { AgentError, ConfigError, ErrorCode, Metrics, abortReason, type ExporterContext, type MetricsExporter } from '@rds-agent/core';
+import { BasicAuth } from './auth/basic-auth.js';
+import { validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
+import { RequestHandler } from './http/request-handler.js';
+import { PromMetricStore } from './registry/prom-metric-store.js';
+
+interface TlsMaterial {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  readonly ca?: Buffer;
+}
+
+/**
+ * The Prometheus pull exporter: a prom-client registry fed by the MetricsHub, served over HTTP(S)
+ * with `/metrics`, `/healthz`, `/readyz`, `/status` and a landing page.
+ *
+ * Lifecycle: `start()` validates, reads TLS files, subscribes to the hub and binds, rejecting with
+ * a coded {@link AgentError} naming the config key when any of that fails (nothing is left bound
+ * or subscribed then). `shutdown()` closes the listener and every open keep-alive connection; it
+ * is idempotent and safe before `start()`.
+ */
+export class PrometheusExporter implements MetricsExporter {
+  private server: Server | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private store: PromMetricStore | undefined;
+  private auth: BasicAuth | undefined;
+  private stopping: Promise<void> | undefined;
+  private starting = false;
+
+  constructor(
+    private readonly config: Readonly<PrometheusExporterConfig>,
+    private readonly context: ExporterContext,
+  ) {}
+
+  /** The bound address once started (useful with `port: 0`). */
+  get address(): AddressInfo | undefined {
+    const a = this.server?.address();
+    return a && typeof a === 'object' ? a : undefined;
+  }
+
+  /** The base URL once started, e.g. `http://127.0.0.1:9464`. */
+  get url(): string | undefined {
+    const a = this.address;
+    if (!a) return undefined;
+    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+    return `${this.config.tls?.certFile ? 'https' : 'http'}://${host}:${a.port}`;
+  }
+
+  /** The metric store (tests render it directly, without HTTP). */
+  get metricStore(): PromMetricStore | undefined {
+    return this.store;
+  }
+
+  /** The basic-auth verifier once started (tests read its verification count). */
+  get basicAuth(): BasicAuth | undefined {
+    return this.auth;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    if (this.stopping) throw new AgentError(ErrorCode.EXPORTER_START, `exporter "${this.context.name}" was shut down; create a new one`);
+    if (this.starting || this.server) throw new AgentError(ErrorCode.EXPORTER_START, `exporter "${this.context.name}" is already started`);
+    this.starting = true;
+    try {
+      await this.startUnguarded(signal);
+    } catch (err) {
+      this.release();
+      throw err;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  private async startUnguarded(signal: AbortSignal): Promise<void> {
+    const { config, context } = this;
+    const keyOf = (key: string): string => `exporters.${context.name}.${key}`;
+    const issues = validatePrometheusConfig(config);
+    if (issues.length > 0) throw new ConfigError(issues.map((i) => ({ key: keyOf(i.key), message: i.message })));
+    if (signal.aborted) throw abortReason(signal);
+
+    this.auth = new BasicAuth(config.basicAuth?.users ?? {});
+    const tls = await readTls(config, keyOf);
+    if (signal.aborted) throw abortReason(signal);
+
+    const startedAt = context.clock.now();
+    const store = new PromMetricStore({ prefix: config.prefix, defaultMetrics: config.defaultMetrics });
+    this.store = store;
+    const handler = new RequestHandler({
+      store,
+      status: context.status,
+      auth: this.auth,
+      clock: context.clock,
+      metricsPath: config.path,
+      readiness: config.readiness,
+      version: context.version,
+      startedAt,
+      onError: (err) => this.reportError(err, 'request failed'),
+    });
+    const server = tls
+      ? createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, handler.listener)
+      : createHttpServer(handler.listener);
+    this.server = server;
+    // Subscribing replays current gauges, so the first scrape already shows every target's state.
+    this.unsubscribe = context.metrics.subscribe(context.name, store);
+    await listen(server, config, keyOf, signal);
+    server.on('error', (err) => this.reportError(err, 'server error'));
+    if (tls) server.on('tlsClientError', () => undefined); // a client that fails the handshake is its own problem
+    context.logger.info(
+      { exporter: context.name, url: `${this.url}${config.path}`, tls: Boolean(tls), basicAuth: !this.auth.disabled },
+      'prometheus exporter listening',
+    );
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private async close(): Promise<void> {
+    const server = this.server;
+    this.release();
+    if (!server?.listening) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // close() waits for open connections: end idle keep-alive ones now and cut the rest.
+      server.closeAllConnections();
+    });
+  }
+
+  /** Drops the hub subscription and forgets the server (not closing it: see close()). */
+  private release(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.server && !this.server.listening) this.server = undefined;
+  }
+
+  private reportError(err: unknown, msg: string): void {
+    this.context.logger.error({ exporter: this.context.name, err: err instanceof Error ? err.message : String(err) }, msg);
+    this.context.metrics.publish({ op: 'add', metric: Metrics.exporterErrors, labels: { exporter: this.context.name }, value: 1 });
+  }
+}
+
+async function readTls(config: Readonly<PrometheusExporterConfig>, keyOf: (key: string) => string): Promise<TlsMaterial | undefined> {
+  const { certFile, keyFile, clientCaFile } = config.tls ?? { certFile: null, keyFile: null, clientCaFile: null };
+  if (!certFile || !keyFile) return undefined;
+  const read = async (key: string, path: string): Promise<Buffer> => {
+    try {
+      return await readFile(path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new AgentError(ErrorCode.EXPORTER_START, `${keyOf(key)}: cannot read "${path}" (${code}): ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const cert = await read('tls.certFile', certFile);
+  const key = await read('tls.keyFile', keyFile);
+  const ca = clientCaFile ? await read('tls.clientCaFile', clientCaFile) : undefined;
+  // Parse each file on its own first, so the error names the file that is wrong.
+  check(keyOf('tls.certFile'), `"${certFile}" is not a PEM certificate`, () => new X509Certificate(cert));
+  check(keyOf('tls.keyFile'), `"${keyFile}" is not a PEM private key`, () => createPrivateKey(key));
+  if (ca) check(keyOf('tls.clientCaFile'), `"${clientCaFile}" is not a PEM CA certificate`, () => new X509Certificate(ca));
+  check(keyOf('tls.keyFile'), `"${keyFile}" does not match the certificate in tls.certFile`, () => createSecureContext({ cert, key }));
+  return { cert, key, ...(ca ? { ca } : {}) };
+}
+
+function check(key: string, what: string, fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    throw new AgentError(ErrorCode.EXPORTER_START, `${key}: ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function listen(server: Server, config: Readonly<PrometheusExporterConfig>, keyOf: (key: string) => string, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      server.off('error', onError);
+      server.off('listening', onListening);
+      signal.removeEventListener('abort', onAbort);
+    };
+    const onError = (err: NodeJS.ErrnoException): void => {
+      cleanup();
+      reject(listenError(err, config, keyOf));
+    };
+    const onListening = (): void => {
+      cleanup();
+      resolve();
+    };
+    const onAbort = (): void => {
+      cleanup();
+      server.close();
+      reject(abortReason(signal));
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    signal.addEventListener('abort', onAbort, { once: true });
+    server.listen({ host: config.host, port: config.port });
+  });
+}
+
+function listenError(err: NodeJS.ErrnoException, config: Readonly<PrometheusExporterConfig>, keyOf: (key: string) => string): AgentError {
+  const where = `${config.host}:${config.port}`;
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new AgentError(ErrorCode.EXPORTER_START, `${keyOf('port')}: ${where} is already in use (another exporter or a second agent?); choose another port`, { cause: err });
+    case 'EACCES':
+      return new AgentError(ErrorCode.EXPORTER_START, `${keyOf('port')}: no permission to bind ${where} (ports below 1024 need privileges)`, { cause: err });
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new AgentError(ErrorCode.EXPORTER_START, `${keyOf('host')}: cannot bind ${where}: "${config.host}" is not an address of this machine (${err.code})`, { cause: err });
+    default:
+      return new AgentError(ErrorCode.EXPORTER_START, `${keyOf('port')}: cannot listen on ${where}: ${err.message}`, { cause: err });
+  }
+}

@@ -1,0 +1,155 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { METRIC_CATALOG, Metrics, MetricsHub, silentLogger } from '@rds-agent/core';
+import { sample } from '../harness.test.support.js';
+import { PromMetricStore } from './prom-metric-store.js';
+
+describe('PromMetricStore', () => {
+  it('declares every catalog metric with its type and help', async () => {
+    const text = await new PromMetricStore().renderText();
+    for (const def of METRIC_CATALOG) {
+      assert.match(text, new RegExp(`^# TYPE ${def.name} ${def.kind}$`, 'm'), def.name);
+      assert.ok(text.includes(`# HELP ${def.name} ${def.help}`), def.name);
+    }
+  });
+
+  it('applies set, add, observe to gauges, counters and histograms', async () => {
+    const store = new PromMetricStore();
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 1 });
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 0 });
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'a', status: 'success' }, value: 0 });
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'a', status: 'failure' }, value: 1 });
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'a', status: 'failure' }, value: 2 });
+    store.record({ op: 'observe', metric: Metrics.reconnectDuration, labels: { target: 'a' }, value: 1.5 });
+    store.record({ op: 'observe', metric: Metrics.reconnectDuration, labels: { target: 'a' }, value: 45 });
+    const text = await store.renderText();
+    assert.equal(sample(text, 'rds_connection_state{target="a"}'), 0);
+    assert.equal(sample(text, 'rds_reconnect_total{target="a",status="success"}'), 0, 'an add of 0 creates the series');
+    assert.equal(sample(text, 'rds_reconnect_total{target="a",status="failure"}'), 3);
+    assert.equal(sample(text, 'rds_reconnect_duration_seconds_bucket{le="1",target="a"}'), 0);
+    assert.equal(sample(text, 'rds_reconnect_duration_seconds_bucket{le="2",target="a"}'), 1);
+    assert.equal(sample(text, 'rds_reconnect_duration_seconds_bucket{le="60",target="a"}'), 2);
+    assert.equal(sample(text, 'rds_reconnect_duration_seconds_bucket{le="+Inf",target="a"}'), 2);
+    assert.equal(sample(text, 'rds_reconnect_duration_seconds_sum{target="a"}'), 46.5);
+    assert.equal(sample(text, 'rds_reconnect_duration_seconds_count{target="a"}'), 2);
+  });
+
+  it('uses the reference buckets for reconnect duration', async () => {
+    const store = new PromMetricStore();
+    store.record({ op: 'observe', metric: Metrics.reconnectDuration, labels: { target: 'a' }, value: 0.01 });
+    const les = [...(await store.renderText()).matchAll(/rds_reconnect_duration_seconds_bucket\{le="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(les, ['0.1', '0.5', '1', '2', '5', '10', '30', '60', '+Inf']);
+  });
+
+  it('rejects an update whose op does not fit the metric kind', () => {
+    const store = new PromMetricStore();
+    assert.throws(() => store.record({ op: 'set', metric: Metrics.reconnects, labels: { target: 'a', status: 'success' }, value: 1 }), /cannot apply "set" to counter/);
+    assert.throws(() => store.record({ op: 'add', metric: Metrics.connectionState, labels: { target: 'a' }, value: 1 }), /cannot apply "add" to gauge/);
+  });
+
+  it('delete drops one series; forget drops every series of one target only', async () => {
+    const store = new PromMetricStore();
+    for (const target of ['a', 'b']) {
+      store.record({ op: 'set', metric: Metrics.connectionState, labels: { target }, value: 1 });
+      store.record({ op: 'add', metric: Metrics.disconnects, labels: { target, reason: 'network' }, value: 1 });
+      store.record({ op: 'add', metric: Metrics.disconnects, labels: { target, reason: 'timeout' }, value: 1 });
+      store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target }, value: 0.003 });
+      store.record({ op: 'set', metric: Metrics.targetInfo, labels: { target, transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'command' }, value: 1 });
+    }
+    store.record({ op: 'delete', metric: Metrics.targetInfo, labels: { target: 'a', transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'command' } });
+    let text = await store.renderText();
+    assert.doesNotMatch(text, /rds_target_info\{target="a"/);
+    assert.match(text, /rds_target_info\{target="b"/);
+    assert.deepEqual(store.seriesOf('a'), { rds_connection_state: 1, rds_disconnects_total: 2, rds_probe_duration_seconds: 1 });
+
+    store.record({ op: 'forget', target: 'a' });
+    text = await store.renderText();
+    assert.doesNotMatch(text, /target="a"/);
+    assert.equal(sample(text, 'rds_disconnects_total{target="b",reason="timeout"}'), 1);
+    assert.equal(sample(text, 'rds_probe_duration_seconds_count{target="b"}'), 1);
+    assert.deepEqual(store.seriesOf('a'), {});
+  });
+
+  it('prefixes catalog names (rds_csi_ keeps reference-driver dashboards) but not process metrics', async () => {
+    const store = new PromMetricStore({ prefix: 'rds_csi_', defaultMetrics: true });
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 1 });
+    const text = await store.renderText();
+    assert.equal(sample(text, 'rds_csi_rds_connection_state{target="a"}'), 1);
+    assert.match(text, /^# TYPE rds_csi_rds_reconnect_total counter$/m);
+    assert.doesNotMatch(text, /^rds_connection_state/m);
+    assert.match(text, /^process_cpu_user_seconds_total /m);
+    assert.doesNotMatch(text, /rds_csi_process/);
+  });
+
+  it('escapes label values', async () => {
+    const store = new PromMetricStore();
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a"b\\c\nd' }, value: 1 });
+    assert.equal(sample(await store.renderText(), 'rds_connection_state{target="a\\"b\\\\c\\nd"}'), 1);
+    assert.equal(sample(await store.renderOpenMetrics(), 'rds_connection_state{target="a\\"b\\\\c\\nd"}'), 1);
+  });
+
+  it('writes OpenMetrics: counter families without _total, samples with it, # EOF at the end', async () => {
+    const store = new PromMetricStore({ defaultMetrics: true });
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'a', status: 'success' }, value: 2 });
+    store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target: 'a' }, value: 0.002 });
+    const om = await store.renderOpenMetrics();
+    assert.match(om, /^# TYPE rds_reconnect counter$/m);
+    assert.match(om, /^# HELP rds_reconnect /m);
+    assert.equal(sample(om, 'rds_reconnect_total{target="a",status="success"}'), 2);
+    assert.match(om, /^# TYPE process_cpu_user_seconds counter$/m);
+    assert.match(om, /^# TYPE rds_probe_duration_seconds histogram$/m);
+    assert.equal(sample(om, 'rds_probe_duration_seconds_bucket{le="+Inf",target="a"}'), 1);
+    assert.ok(om.endsWith('\n# EOF\n'));
+    assert.equal(om.match(/# EOF/g)!.length, 1);
+    assert.doesNotMatch(om, /\n\n/, 'OpenMetrics allows no blank lines');
+    // Rendering OpenMetrics must not rename counters in the classic format.
+    assert.equal(sample(await store.renderText(), 'rds_reconnect_total{target="a",status="success"}'), 2);
+  });
+
+  it('re-renders a family only after it changed', async () => {
+    const store = new PromMetricStore();
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 1 });
+    const first = await store.renderText();
+    assert.equal(await store.renderText(), first);
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 0 });
+    assert.equal(sample(await store.renderText(), 'rds_connection_state{target="a"}'), 0);
+    assert.equal(sample(await store.renderOpenMetrics(), 'rds_connection_state{target="a"}'), 0);
+  });
+
+  it('counts exactly when many targets flap at once through the hub', async () => {
+    const hub = new MetricsHub(silentLogger(), '1.0.0');
+    const store = new PromMetricStore();
+    hub.subscribe('prometheus', store);
+    const targets = Array.from({ length: 50 }, (_, i) => `rds-${i}`);
+    const flaps = 20;
+    let at = 1_000;
+    // Interleave the targets' events the way simultaneous outages arrive: round by round.
+    for (let round = 0; round < flaps; round++) {
+      for (const target of targets) hub.emit({ type: 'disconnected', target, at, reason: round % 2 ? 'timeout' : 'network', detectedBy: 'transport' });
+      for (const target of targets) hub.emit({ type: 'attempt', target, at, attempt: 1, outcome: 'failure', durationMs: 1, error: { code: 'RDS_AGENT_ERR_NETWORK', reason: 'network', message: 'x', retryable: true } });
+      for (const target of targets) hub.emit({ type: 'attempt', target, at, attempt: 2, outcome: 'success', durationMs: 1 });
+      for (const target of targets) hub.emit({ type: 'recovered', target, at, outageMs: 700, attempts: 2 });
+      at += 1_000;
+      if (round === flaps / 2) await store.renderText(); // a scrape in the middle must not disturb the counts
+    }
+    const text = await store.renderText();
+    for (const target of targets) {
+      assert.equal(sample(text, `rds_reconnect_total{target="${target}",status="success"}`), flaps);
+      assert.equal(sample(text, `rds_reconnect_total{target="${target}",status="failure"}`), flaps);
+      assert.equal(sample(text, `rds_disconnects_total{target="${target}",reason="network"}`), flaps / 2);
+      assert.equal(sample(text, `rds_disconnects_total{target="${target}",reason="timeout"}`), flaps / 2);
+      assert.equal(sample(text, `rds_connect_errors_total{target="${target}",reason="network"}`), flaps);
+      assert.equal(sample(text, `rds_reconnect_duration_seconds_count{target="${target}"}`), flaps);
+      assert.equal(sample(text, `rds_reconnect_duration_seconds_bucket{le="0.5",target="${target}"}`), 0);
+      assert.equal(sample(text, `rds_reconnect_duration_seconds_bucket{le="1",target="${target}"}`), flaps);
+    }
+  });
+
+  it('creates a family for a metric the catalog did not have at start', async () => {
+    const store = new PromMetricStore();
+    const def = { name: 'rds_system_cpu_load_ratio', otelName: 'rds.system.cpu.load', kind: 'gauge', unit: '1', labels: ['target'], help: 'CPU load.' } as const;
+    store.record({ op: 'set', metric: def, labels: { target: 'a' }, value: 0.25 });
+    assert.equal(sample(await store.renderText(), 'rds_system_cpu_load_ratio{target="a"}'), 0.25);
+  });
+});

@@ -1,0 +1,201 @@
+import { METRIC_CATALOG, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
+
+type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
+
+interface Family {
+  readonly def: MetricDef;
+  readonly name: string;
+  readonly metric: PromMetric;
+  readonly hasTarget: boolean;
+  /** Bumped by every update; a render only caches its text if nothing changed meanwhile. */
+  version: number;
+  text?: string;
+  openMetrics?: string;
+  /** target -> (series key -> labels), so `forget` can remove exactly that target's series. */
+  readonly byTarget: Map<string, Map<string, Labels>>;
+}
+
+export interface PromMetricStoreOptions {
+  /** Prepended to every catalog metric name. @default '' */
+  readonly prefix?: string;
+  /** Also collect prom-client's process/Node.js metrics. @default false */
+  readonly defaultMetrics?: boolean;
+}
+
+/**
+ * A prom-client registry holding every catalog metric, fed by the MetricsHub as a {@link MetricSink}.
+ *
+ * Values only change when the hub sends an update, so each family's rendered text is cached until
+ * its next update: a scrape re-renders only what changed since the last one (plus the process
+ * metrics, which are sampled per scrape), and never touches the targets themselves.
+ */
+export class PromMetricStore implements MetricSink {
+  /** The registry with the catalog metrics (classic text mode). */
+  readonly registry = new Registry();
+  /** Process/Node.js metrics, kept apart because they are collected per scrape and never cached. */
+  readonly processRegistry: Registry | undefined;
+  private readonly families = new Map<string, Family>();
+  private readonly prefix: string;
+
+  constructor(options: PromMetricStoreOptions = {}) {
+    this.prefix = options.prefix ?? '';
+    for (const def of METRIC_CATALOG) this.family(def);
+    if (options.defaultMetrics) {
+      this.processRegistry = new Registry();
+      collectDefaultMetrics({ register: this.processRegistry });
+    }
+  }
+
+  /** The exported (prefixed) name of a catalog metric. */
+  nameOf(def: MetricDef): string {
+    return this.prefix + def.name;
+  }
+
+  record(update: MetricUpdate): void {
+    if (update.op === 'forget') {
+      this.forget(update.target);
+      return;
+    }
+    const family = this.family(update.metric);
+    const { metric, def } = family;
+    switch (update.op) {
+      case 'set':
+        if (!(metric instanceof Gauge)) throw mismatch(update.op, def);
+        metric.set(update.labels, update.value);
+        break;
+      case 'add':
+        if (!(metric instanceof Counter)) throw mismatch(update.op, def);
+        metric.inc(update.labels, update.value);
+        break;
+      case 'observe':
+        if (!(metric instanceof Histogram)) throw mismatch(update.op, def);
+        metric.observe(update.labels, update.value);
+        break;
+      case 'delete':
+        metric.remove(update.labels);
+        this.untrack(family, update.labels);
+        this.touch(family);
+        return;
+    }
+    this.track(family, update.labels);
+    this.touch(family);
+  }
+
+  /** The classic text exposition (`text/plain; version=0.0.4`). */
+  async renderText(): Promise<string> {
+    let out = '';
+    for (const family of this.families.values()) {
+      let text = family.text;
+      if (text === undefined) {
+        const version = family.version;
+        text = await this.registry.getSingleMetricAsString(family.name);
+        if (family.version === version) family.text = text;
+      }
+      out += `${text}\n`;
+    }
+    if (this.processRegistry) out += await this.processRegistry.metrics();
+    return out;
+  }
+
+  /** The OpenMetrics 1.0 exposition, `# EOF` included. */
+  async renderOpenMetrics(): Promise<string> {
+    let out = '';
+    for (const family of this.families.values()) {
+      let text = family.openMetrics;
+      if (text === undefined) {
+        const version = family.version;
+        text = writeOpenMetricsFamily(snapshot(await family.metric.get()));
+        if (family.version === version) family.openMetrics = text;
+      }
+      out += text;
+    }
+    if (this.processRegistry) {
+      for (const metric of this.processRegistry.getMetricsAsArray()) {
+        out += writeOpenMetricsFamily(snapshot(await (metric as unknown as PromMetric).get()));
+      }
+    }
+    return `${out}# EOF\n`;
+  }
+
+  /** Series currently held for `target`, per exported metric name (for tests and `/status`). */
+  seriesOf(target: string): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const family of this.families.values()) {
+      const n = family.byTarget.get(target)?.size ?? 0;
+      if (n > 0) out[family.name] = n;
+    }
+    return out;
+  }
+
+  private forget(target: string): void {
+    for (const family of this.families.values()) {
+      const series = family.byTarget.get(target);
+      if (!series) continue;
+      for (const labels of series.values()) family.metric.remove(labels);
+      family.byTarget.delete(target);
+      this.touch(family);
+    }
+  }
+
+  private touch(family: Family): void {
+    family.version++;
+    family.text = undefined;
+    family.openMetrics = undefined;
+  }
+
+  private track(family: Family, labels: Labels): void {
+    if (!family.hasTarget) return;
+    const target = labels['target'] ?? '';
+    let series = family.byTarget.get(target);
+    if (!series) {
+      series = new Map();
+      family.byTarget.set(target, series);
+    }
+    const key = seriesKey(family.def, labels);
+    if (!series.has(key)) series.set(key, labels);
+  }
+
+  private untrack(family: Family, labels: Labels): void {
+    if (!family.hasTarget) return;
+    const target = labels['target'] ?? '';
+    const series = family.byTarget.get(target);
+    if (!series) return;
+    series.delete(seriesKey(family.def, labels));
+    if (series.size === 0) family.byTarget.delete(target);
+  }
+
+  /** The family for a definition, created on first sight for metrics added to the catalog later. */
+  private family(def: MetricDef): Family {
+    let family = this.families.get(def.name);
+    if (family) return family;
+    const name = this.nameOf(def);
+    const config = { name, help: def.help, labelNames: [...def.labels], registers: [this.registry] };
+    const metric: PromMetric =
+      def.kind === 'counter'
+        ? new Counter(config)
+        : def.kind === 'gauge'
+          ? new Gauge(config)
+          : new Histogram({ ...config, ...(def.buckets ? { buckets: [...def.buckets] } : {}) });
+    family = { def, name, metric, hasTarget: def.labels.includes('target'), version: 0, byTarget: new Map() };
+    this.families.set(def.name, family);
+    return family;
+  }
+}
+
+function seriesKey(def: MetricDef, labels: Labels): string {
+  if (def.labels.length === 1) return labels[def.labels[0]!] ?? '';
+  let key = '';
+  for (const name of def.labels) key += `${labels[name] ?? ''}\u0000`;
+  return key;
+}
+
+/** prom-client's typings declare `type` as a numeric enum; at run time it is the string (`counter`, ...). */
+function snapshot(metric: unknown): MetricSnapshot {
+  return metric as MetricSnapshot;
+}
+
+function mismatch(op: string, def: MetricDef): Error {
+  return new Error(`cannot apply "${op}" to ${def.kind} ${def.name}`);
+}
