@@ -1,0 +1,418 @@
+/**
+ * A private OpenSSH sshd on 127.0.0.1 that answers RouterOS commands, for the real-peer e2e suite.
+ *
+ * - Own host key, pid file, config and log in a temp dir; a free high port; key auth only;
+ *   `AllowUsers` a dedicated test user (created if missing); a `ForceCommand` script that answers
+ *   RouterOS commands from `$SSH_ORIGINAL_COMMAND` with CRLF output.
+ * - Faults: stop/start/restart the listener, kill/SIGSTOP/SIGCONT the per-connection processes,
+ *   swap the host key, remove the client key from authorized_keys.
+ * - Everything is stopped by PID; nothing is found or killed by a broad name.
+ *
+ * Needs root (it creates a user and runs sshd) and `/usr/sbin/sshd` (`apt-get install openssh-server`).
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+
+const SSHD = '/usr/sbin/sshd';
+
+/** The dedicated, login-less test account. sshd only lets this user in. */
+export const E2E_USER = 'rdsagent-e2e';
+
+/** Fails with a message that says what to install; the e2e suite never skips silently. */
+export function requireSshd(): void {
+  if (!existsSync(SSHD)) {
+    throw new Error(`${SSHD} not found: the e2e suite needs a real OpenSSH server. Install it with: apt-get install -y openssh-server`);
+  }
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+    throw new Error('the SSH e2e suite runs as root: it creates the test user and starts its own sshd');
+  }
+}
+
+/** The RouterOS answers the ForceCommand gives, from `$SSH_ORIGINAL_COMMAND`. CRLF like RouterOS. */
+const ROUTEROS_SCRIPT = String.raw`#!/bin/bash
+# RouterOS-like answers for the rds-agent e2e suite. Errors go to stdout with exit 0, as on RouterOS.
+cmd="$(printf '%s' "$SSH_ORIGINAL_COMMAND" | tr -s ' ' | sed 's/^ //; s/ $//')"
+state="$(dirname "$0")/state"
+crlf() { while IFS= read -r line; do printf '%s\r\n' "$line"; done; }
+case "$cmd" in
+  ':put 1') printf '1\r\n' ;;
+  '/system identity print') printf '  name: %s\r\n\r\n' "$(cat "$state/identity" 2>/dev/null || echo mikrotik-e2e)" ;;
+  '/system resource print')
+    up=$(( $(date +%s) - $(cat "$state/started") + 1313862 ))
+    w=$((up/604800)); d=$((up%604800/86400)); h=$((up%86400/3600)); m=$((up%3600/60)); s=$((up%60))
+    crlf <<EOF
+                   uptime: ${'$'}{w}w${'$'}{d}d${'$'}{h}h${'$'}{m}m${'$'}{s}s
+                  version: 7.19.4 (stable)
+               build-time: 2025-06-02 09:14:31
+         factory-software: 7.15
+              free-memory: 27.9GiB
+             total-memory: 32.0GiB
+                      cpu: ARM64
+                cpu-count: 16
+            cpu-frequency: 2000MHz
+                 cpu-load: 3%
+           free-hdd-space: 92.3MiB
+          total-hdd-space: 128.0MiB
+  write-sect-since-reboot: 41568
+         write-sect-total: 1882310
+        architecture-name: arm64
+               board-name: RDS2216-2XG-4S+4XS-2XQ
+                 platform: MikroTik
+
+EOF
+    ;;
+  '/disk print detail')
+    crlf <<'EOF'
+Flags: B - BLOCK-DEVICE; M - MOUNTED; r - RAID-MEMBER
+ 0 Br type=hardware slot="nvme1" slot-default="nvme1" parent="" fs=-
+      model="U.2 SSD 4TG2-P" size=960 197 124 096 mount-filesystem=no
+      raid-master=storage-pool raid-member-state="0:in_sync"
+
+ 1 BM type=raid slot="storage-pool" slot-default="" parent="" fs=btrfs
+      model="RAID5 parity" size=2 880 591 372 288 free=2 601 143 595 008
+      use=10% mount-point="storage-pool" raid-master=none state="clean"
+
+EOF
+    ;;
+  '/disk monitor-traffic '*' once')
+    slot="${'$'}{cmd#/disk monitor-traffic }"; slot="${'$'}{slot% once}"
+    case "$slot" in nvme1|storage-pool) ;; *) printf 'no such item\r\n'; exit 0 ;; esac
+    n=$(( $(cat "$state/calls" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$state/calls"
+    el=$(( $(date +%s) - $(cat "$state/started") ))
+    printf '%22s: %15s\r\n' slot "$slot" read-ops $((243401 + n + el*100)) read-bytes $((33131503616 + n*4096 + el*400000)) \
+      write-ops $((17667231 + n + el*400)) write-bytes $((515659673600 + n*4096 + el*1600000)) write-rate 12.8Mbps
+    printf '\r\n'
+    ;;
+  *) printf 'bad command name %s (line 1 column 2)\r\n' "$(printf '%s' "$cmd" | sed 's#^/##; s#[ /].*##')" ;;
+esac
+exit 0
+`;
+
+/** One per-connection sshd process. */
+export interface SshdSessionProcess {
+  readonly pid: number;
+  /** `priv`: the root monitor (`sshd: user [priv]`); `user`: the process speaking SSH (`sshd: user@notty`). */
+  readonly kind: 'priv' | 'user';
+}
+
+export interface TestSshdOptions {
+  /** Identity `/system identity print` reports. @default 'mikrotik-e2e' */
+  readonly identity?: string;
+}
+
+export class TestSshd {
+  readonly host = '127.0.0.1';
+  readonly user = E2E_USER;
+  /** OpenSSH private key authorized for {@link user}; also written to {@link clientKeyFile}. */
+  readonly clientPrivateKey: string;
+  readonly clientKeyFile: string;
+  private readonly clientPublicKey: string;
+  private child?: ChildProcess;
+  private fingerprint = '';
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    this.clientPrivateKey = pair.private;
+    this.clientPublicKey = pair.public;
+    this.clientKeyFile = join(dir, 'client_key');
+    writeFileSync(this.clientKeyFile, pair.private, { mode: 0o600 });
+  }
+
+  /** Creates the user, config, keys and script, and starts sshd; resolves when it serves a banner. */
+  static async start(options: TestSshdOptions = {}): Promise<TestSshd> {
+    requireSshd();
+    ensureUser();
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+    const dir = mkdtempSync(join(tmpdir(), 'rds-e2e-sshd-'));
+    // The forced command runs as the test user: it must reach the script and its state dir.
+    chmodSync(dir, 0o755);
+    const sshd = new TestSshd(dir, await freePort());
+    sshd.writeScript(options.identity ?? 'mikrotik-e2e');
+    sshd.writeHostKey();
+    sshd.authorizeKey();
+    sshd.writeConfig();
+    await sshd.startListener();
+    return sshd;
+  }
+
+  /** `SHA256:` fingerprint of the current host key, from `ssh-keygen -lf`. */
+  get hostKeyFingerprint(): string {
+    return this.fingerprint;
+  }
+
+  /** PID of the listening sshd, undefined while stopped. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get logFile(): string {
+    return join(this.dir, 'sshd.log');
+  }
+
+  /** Starts the listener again (after {@link stopListener}). */
+  async startListener(): Promise<void> {
+    if (this.child) return;
+    const child = spawn(SSHD, ['-D', '-f', join(this.dir, 'sshd_config'), '-E', this.logFile], { stdio: 'ignore' });
+    this.child = child;
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    try {
+      await waitForBanner(this.port, 10_000);
+    } catch (err) {
+      const log = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-2000) : '';
+      await this.stopListener();
+      throw new Error(`sshd did not come up on 127.0.0.1:${this.port}: ${(err as Error).message}\n${log}`);
+    }
+  }
+
+  /**
+   * Stops the listener by PID (new connections are refused). Per-connection processes survive it,
+   * as with a real `systemctl stop ssh`; kill them with {@link killSessions}.
+   */
+  async stopListener(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) {
+      this.child = undefined;
+      return;
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+    this.child = undefined;
+    // The kernel closes the listening socket with the process; wait until connects are refused.
+    await waitUntil(async () => !(await canConnect(this.port)), 5000, 'sshd to stop listening');
+  }
+
+  async restart(): Promise<void> {
+    await this.stopListener();
+    await this.startListener();
+  }
+
+  /** Stops everything: sessions, listener, temp dir. Idempotent. */
+  async stop(): Promise<void> {
+    this.killSessions('all', 'SIGKILL');
+    await this.stopListener();
+    this.killSessions('all', 'SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** Generates a new host key; takes effect for new connections after a listener restart. */
+  async changeHostKey(): Promise<string> {
+    this.writeHostKey();
+    await this.restart();
+    return this.fingerprint;
+  }
+
+  /** Removes the client key from authorized_keys (auth then fails); {@link authorizeKey} restores it. */
+  revokeKey(): void {
+    writeFileSync(authorizedKeysFile(), '', { mode: 0o600 });
+    chownSync(authorizedKeysFile(), uidOf(E2E_USER), gidOf(E2E_USER));
+  }
+
+  /** Writes the client key as the only entry of the user's authorized_keys (StrictModes-safe). */
+  authorizeKey(): void {
+    const home = homeOf(E2E_USER);
+    const sshDir = join(home, '.ssh');
+    mkdirSync(sshDir, { recursive: true });
+    const uid = uidOf(E2E_USER);
+    const gid = gidOf(E2E_USER);
+    chownSync(home, uid, gid);
+    chmodSync(home, 0o755);
+    chownSync(sshDir, uid, gid);
+    chmodSync(sshDir, 0o700);
+    writeFileSync(authorizedKeysFile(), this.clientPublicKey + '\n', { mode: 0o600 });
+    chmodSync(authorizedKeysFile(), 0o600);
+    chownSync(authorizedKeysFile(), uid, gid);
+  }
+
+  /** The per-connection processes of the test user: a `[priv]` monitor and a `@notty` one per connection. */
+  sessionProcesses(): SshdSessionProcess[] {
+    const found: SshdSessionProcess[] = [];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let cmdline: string;
+      try {
+        cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      } catch {
+        continue; // exited meanwhile
+      }
+      if (cmdline === `sshd: ${E2E_USER} [priv]`) found.push({ pid: Number(entry), kind: 'priv' });
+      else if (cmdline === `sshd: ${E2E_USER}@notty`) found.push({ pid: Number(entry), kind: 'user' });
+    }
+    return found;
+  }
+
+  /** Sessions (connections) the test user has open, counted by their `[priv]` monitors. */
+  sessionCount(): number {
+    return this.sessionProcesses().filter((p) => p.kind === 'priv').length;
+  }
+
+  /** Signals per-connection processes; returns the PIDs signalled. */
+  killSessions(which: 'all' | 'priv' | 'user', signal: NodeJS.Signals): number[] {
+    const pids: number[] = [];
+    for (const p of this.sessionProcesses()) {
+      if (which !== 'all' && p.kind !== which) continue;
+      try {
+        process.kill(p.pid, signal);
+        pids.push(p.pid);
+      } catch {
+        // already gone
+      }
+    }
+    return pids;
+  }
+
+  /** Waits until the per-connection processes exist (after a login and its first command). */
+  async waitForSessions(count: number, timeoutMs = 5000): Promise<SshdSessionProcess[]> {
+    await waitUntil(async () => this.sessionCount() === count && this.sessionProcesses().length === count * 2, timeoutMs, `${count} sshd session(s)`);
+    return this.sessionProcesses();
+  }
+
+  private writeScript(identity: string): void {
+    const state = join(this.dir, 'state');
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, 'identity'), identity + '\n');
+    writeFileSync(join(state, 'started'), String(Math.floor(Date.now() / 1000)) + '\n');
+    writeFileSync(join(state, 'calls'), '0\n');
+    chownSync(state, uidOf(E2E_USER), gidOf(E2E_USER));
+    chownSync(join(state, 'calls'), uidOf(E2E_USER), gidOf(E2E_USER));
+    writeFileSync(join(this.dir, 'routeros.sh'), ROUTEROS_SCRIPT, { mode: 0o755 });
+  }
+
+  private writeHostKey(): void {
+    const key = join(this.dir, 'ssh_host_ed25519_key');
+    rmSync(key, { force: true });
+    rmSync(key + '.pub', { force: true });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'rds-e2e', '-f', key]);
+    this.fingerprint = execFileSync('ssh-keygen', ['-lf', key + '.pub']).toString().split(' ')[1]!;
+  }
+
+  private writeConfig(): void {
+    const config = [
+      `Port ${this.port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(this.dir, 'ssh_host_ed25519_key')}`,
+      `PidFile ${join(this.dir, 'sshd.pid')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'PermitRootLogin no',
+      `AllowUsers ${E2E_USER}`,
+      'AuthorizedKeysFile .ssh/authorized_keys',
+      'StrictModes yes',
+      `ForceCommand ${join(this.dir, 'routeros.sh')}`,
+      'PrintMotd no',
+      'PrintLastLog no',
+      'X11Forwarding no',
+      'AllowTcpForwarding no',
+      'MaxStartups 200:30:400',
+      'MaxSessions 10',
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n');
+    writeFileSync(join(this.dir, 'sshd_config'), config, { mode: 0o600 });
+    execFileSync(SSHD, ['-t', '-f', join(this.dir, 'sshd_config')]);
+  }
+}
+
+function ensureUser(): void {
+  try {
+    execFileSync('id', ['-u', E2E_USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-m', '-s', '/bin/bash', E2E_USER]);
+  }
+  // useradd leaves '!' (locked): with UsePAM no, sshd refuses even key logins for a locked account.
+  execFileSync('usermod', ['-p', '*', E2E_USER]);
+}
+
+function passwdEntry(user: string): string[] {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(user + ':'));
+  if (!line) throw new Error(`user ${user} not found`);
+  return line.split(':');
+}
+
+const uidOf = (user: string): number => Number(passwdEntry(user)[2]);
+const gidOf = (user: string): number => Number(passwdEntry(user)[3]);
+const homeOf = (user: string): string => passwdEntry(user)[5]!;
+const authorizedKeysFile = (): string => join(homeOf(E2E_USER), '.ssh', 'authorized_keys');
+
+/** A free port on 127.0.0.1 (bind 0, read, release). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect(port, '127.0.0.1');
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}
+
+function readBanner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let buf = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error('no banner'));
+    }, 2000);
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (buf.includes('\n')) {
+        clearTimeout(timer);
+        sock.destroy();
+        resolve(buf.split('\n')[0]!.trim());
+      }
+    });
+    sock.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+async function waitForBanner(port: number, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    async () => {
+      try {
+        return (await readBanner(port)).startsWith('SSH-2.0-OpenSSH');
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+    'the sshd banner',
+  );
+}
+
+/** Polls `cond` every 20 ms until it holds; fails after `timeoutMs` (real-peer tests only). */
+export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
