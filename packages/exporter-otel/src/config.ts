@@ -43,8 +43,48 @@ export interface OtelExporterConfig {
     /** grpc only: plaintext even when the endpoint has no `http://` scheme. @default false */
     readonly insecure: boolean;
   };
-  /** Resource attributes added to (and overriding) the agent's own; `service.version` is always the agent's. @default {} */
-  readonly resourceAttributes: Readonly<Record<string, string>>;
+  /**
+   * Resource attributes added to (and overriding) the agent's own; `service.version` is always the
+   * agent's. A mapping of strings; dotted names are written nested (`deployment: { environment: prod }`)
+   * because convict splits keys on dots. See {@link flattenResourceAttributes}.
+   * @default {}
+   */
+  readonly resourceAttributes: ResourceAttributesSetting;
+}
+
+/** A nested mapping of strings, or a `k=v,k2=v2` string. */
+export type ResourceAttributesSetting = string | { readonly [key: string]: string | ResourceAttributesSetting };
+
+/** True for a mapping whose leaves are all strings (nested mappings allowed). */
+function isAttributeTree(node: unknown): boolean {
+  return typeof node === 'object' && node !== null && !Array.isArray(node) && Object.values(node).every((v) => typeof v === 'string' || isAttributeTree(v));
+}
+
+/** Flattens a {@link ResourceAttributesSetting} into dotted names; the string form is percent-decoded like OTEL_RESOURCE_ATTRIBUTES. */
+export function flattenResourceAttributes(setting: ResourceAttributesSetting): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof setting === 'string') {
+    for (const pair of setting.split(',')) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const key = pair.slice(0, eq).trim();
+      try {
+        if (key !== '') out[key] = decodeURIComponent(pair.slice(eq + 1).trim());
+      } catch {
+        // A bad percent-escape: skip this pair only, as the OTel spec asks for malformed pairs.
+      }
+    }
+    return out;
+  }
+  const walk = (node: ResourceAttributesSetting, prefix: string): void => {
+    if (typeof node === 'string') {
+      out[prefix] = node;
+      return;
+    }
+    for (const [k, v] of Object.entries(node)) walk(v, prefix ? `${prefix}.${k}` : k);
+  };
+  walk(setting, '');
+  return out;
 }
 
 /** The convict fragment for `exporters.otel`. */
@@ -98,8 +138,10 @@ export const otelConfigSchema = {
     insecure: { doc: 'grpc only: send in plaintext even if the endpoint is not http:// (like OTEL_EXPORTER_OTLP_INSECURE).', format: 'strict-boolean', default: false },
   },
   resourceAttributes: {
-    doc: 'Resource attributes (string map) added to service.name=rds-agent, service.version, host.name; these win over the defaults and OTEL_RESOURCE_ATTRIBUTES, except service.version.',
-    format: 'string-map',
+    doc:
+      'Resource attributes added to service.name=rds-agent, service.version, host.name; they win over those and OTEL_RESOURCE_ATTRIBUTES, except service.version. ' +
+      'A mapping of strings; write dotted names nested (deployment: { environment: prod } for deployment.environment=prod): convict splits keys on dots.',
+    format: Object,
     default: {},
   },
 } as const satisfies ConfigSchema;
@@ -154,6 +196,9 @@ export function validateOtelConfig(config: Readonly<OtelExporterConfig>): Config
   }
   if (url?.protocol === 'http:' && (caFile !== null || certFile !== null)) {
     issues.push({ key: 'endpoint', message: `is plaintext (http://) but TLS files are set; use https://: value was ${JSON.stringify(config.endpoint)}` });
+  }
+  if (!isAttributeTree(config.resourceAttributes)) {
+    issues.push({ key: 'resourceAttributes', message: 'must be a mapping of names to strings (nest dotted names: deployment: { environment: prod })' });
   }
   for (const name of Object.keys(config.headers)) {
     if (!HEADER_NAME.test(name)) issues.push({ key: `headers.${name}`, message: 'is not a valid header name' });

@@ -1,6 +1,6 @@
 import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { AgentError, ErrorCode, Metrics, type ExporterContext, type MetricsExporter } from '@rds-agent/core';
-import type { OtelExporterConfig } from './config.js';
+import { flattenResourceAttributes, type OtelExporterConfig } from './config.js';
 import { AccountingExporter } from './export/accounting-exporter.js';
 import { createOtlpExporter, resolveEndpoint } from './export/create-otlp-exporter.js';
 import { CatalogInstruments } from './instruments/catalog-instruments.js';
@@ -81,7 +81,7 @@ export class OtelExporter implements MetricsExporter {
       exportTimeoutMillis: this.config.exportTimeout,
     });
     this.provider = new MeterProvider({
-      resource: buildResource(context.version, this.config.resourceAttributes, env),
+      resource: buildResource(context.version, flattenResourceAttributes(this.config.resourceAttributes), env),
       readers: [reader],
     });
     this.instruments = new CatalogInstruments(this.provider.getMeter(METER_NAME, context.version));

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { flattenResourceAttributes } from '../config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -26,18 +27,5 @@ export function buildResource(version: string, configured: Readonly<Record<strin
 
 /** Parses the `OTEL_RESOURCE_ATTRIBUTES` format; malformed pairs are skipped, as the spec asks. */
 export function parseResourceAttributes(raw: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!raw) return out;
-  for (const pair of raw.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const key = pair.slice(0, eq).trim();
-    try {
-      const value = decodeURIComponent(pair.slice(eq + 1).trim());
-      if (key !== '') out[key] = value;
-    } catch {
-      // A bad percent-escape: skip this pair only.
-    }
-  }
-  return out;
+  return raw ? flattenResourceAttributes(raw) : {};
 }
