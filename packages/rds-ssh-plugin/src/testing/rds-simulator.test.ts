@@ -309,6 +309,16 @@ describe('RdsSimulator: fault injection', () => {
     assert.equal((await exec(c, ':put 1')).stdout, '1\r\n');
   });
 
+  it('failExec with dropConnection: the refusal is followed by a closed connection (OpenSSH 9.2)', async () => {
+    const s = await sim();
+    const c = await connect(s);
+    const gone = closed(c);
+    s.failExec(true, { dropConnection: true });
+    await assert.rejects(exec(c, ':put 1'), /Unable to exec/);
+    await gone;
+    await until(() => s.openConnections === 0, 'connection closed');
+  });
+
   it('setMaxSessions: channels past the cap are refused, per connection and in total', async () => {
     const s = await sim();
     s.setCommandHandler('/hang', () => ({ hang: true }));

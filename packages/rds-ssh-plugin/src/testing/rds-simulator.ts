@@ -53,10 +53,12 @@ export interface RdsSimulatorOptions {
   /** Type of generated host keys (initial and after {@link RdsSimulator.changeHostKey}). @default 'ed25519' */
   readonly hostKeyType?: SimKeyType;
   /**
-   * Accounts. @default one user `admin` whose key pair the simulator generates and exposes as
+   * Accounts. @default one user (`defaultUsername`) whose key pair the simulator generates and exposes as
    * {@link RdsSimulator.clientPrivateKey}.
    */
   readonly users?: readonly SimulatedUser[];
+  /** Login name of the generated identity when `users` is not given. @default 'admin' */
+  readonly defaultUsername?: string;
   /** The simulated device (identity, board, disks, ...). */
   readonly device?: DeviceOptions;
   /** Source of time for uptime and traffic counters. @default Date.now */
@@ -170,6 +172,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
   private frozen = false;
   private authRejected = false;
   private execFailing = false;
+  private dropAfterFailedExec = false;
   private latencyMs: number;
   private keepaliveMode: KeepaliveMode;
   private maxPerConnection: number;
@@ -202,7 +205,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
       const pair = generateKeyPair('ed25519');
       this.clientPrivateKey = pair.private;
       this.clientPublicKey = pair.public;
-      users = [{ username: 'admin', publicKey: pair.public }];
+      users = [{ username: options.defaultUsername ?? 'admin', publicKey: pair.public }];
     }
     this.users = users.map((u) => ({
       username: u.username,
@@ -324,9 +327,13 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
   /**
    * `true`: exec requests are refused (the client sees `Unable to exec`) while the connection stays
    * up and keepalives are answered: OpenSSH after its privileged monitor process died.
+   *
+   * With `dropConnection`, the connection is also closed right after the refusal, which is what
+   * OpenSSH 9.2 measurably does (its session process dies on `mm_request_send: Broken pipe`).
    */
-  failExec(fail: boolean): void {
+  failExec(fail: boolean, options: { dropConnection?: boolean } = {}): void {
     this.execFailing = fail;
+    this.dropAfterFailedExec = fail && options.dropConnection === true;
   }
 
   /** Caps concurrent session channels per connection, or across all connections; Infinity = no cap. */
@@ -567,6 +574,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
     session.on('exec', (accept, reject, info) => {
       if (this.execFailing) {
         reject();
+        if (this.dropAfterFailedExec) setImmediate(() => conn.socket.destroy());
         return;
       }
       const stream = accept();

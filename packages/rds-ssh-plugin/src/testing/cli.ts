@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+/**
+ * `rds-sim`: runs the RouterOS SSH simulator as a process, for demos and manual testing.
+ *
+ *   rds-sim --port 2222 [--host 127.0.0.1] [--user admin] [--password-file f | --authorized-key f]
+ *           [--host-key f] [--identity name] [--key-out f] [--chaos] [--chaos-interval 20s]
+ *
+ * Prints the address, the host-key fingerprint (to pin in the agent's config) and, when it generated
+ * a client key, the file it wrote it to. `--chaos` cycles through drop / hang / refuse / freeze
+ * faults, printing each step. SIGTERM and SIGINT close it cleanly.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRdsSimulator, type RdsSimulator, type SimulatedUser, type KeepaliveMode } from './rds-simulator.js';
+
+const USAGE = `usage: rds-sim [--port 2222] [--host 127.0.0.1] [--user admin]
+               [--password-file FILE | --authorized-key FILE] [--host-key FILE]
+               [--identity NAME] [--key-out FILE] [--latency MS]
+               [--keepalive-mode failure|success|ignore] [--chaos] [--chaos-interval 20s]`;
+
+/** One step of the chaos schedule: what to break, and for how long. */
+interface ChaosStep {
+  readonly name: string;
+  readonly describe: string;
+  start(sim: RdsSimulator): Promise<string> | string;
+  stop?(sim: RdsSimulator): Promise<void> | void;
+}
+
+const CHAOS_STEPS: readonly ChaosStep[] = [
+  {
+    name: 'drop',
+    describe: 'destroy every open connection (clients see the socket close)',
+    start: (sim) => `${sim.dropAllConnections()} connection(s) dropped`,
+  },
+  {
+    name: 'hang',
+    describe: 'freeze open connections and hang new ones (a hung peer), then drop them and thaw',
+    start: (sim) => {
+      sim.freeze(true);
+      return `${sim.openConnections} connection(s) frozen, new ones hang`;
+    },
+    stop: (sim) => {
+      sim.dropAllConnections();
+      sim.freeze(false);
+    },
+  },
+  {
+    name: 'refuse',
+    describe: 'stop listening (connection refused) and drop open connections',
+    start: async (sim) => {
+      await sim.refuseConnections(true);
+      return `${sim.dropAllConnections()} connection(s) dropped, port closed`;
+    },
+    stop: (sim) => sim.refuseConnections(false),
+  },
+  {
+    name: 'fail-exec',
+    describe: 'refuse exec requests while the connection stays up (OpenSSH with a dead monitor)',
+    start: (sim) => {
+      sim.failExec(true);
+      return 'exec requests refused';
+    },
+    stop: (sim) => sim.failExec(false),
+  },
+];
+
+function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new Error(`${flag}: expected a duration like 500ms, 20s or 2m: value was ${JSON.stringify(text)}`);
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'm' ? n * 60_000 : m[2] === 's' ? n * 1000 : n);
+}
+
+function stamp(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '2222' },
+      host: { type: 'string', default: '127.0.0.1' },
+      user: { type: 'string', default: 'admin' },
+      'password-file': { type: 'string' },
+      'authorized-key': { type: 'string' },
+      'host-key': { type: 'string' },
+      identity: { type: 'string' },
+      'key-out': { type: 'string' },
+      latency: { type: 'string' },
+      'keepalive-mode': { type: 'string' },
+      chaos: { type: 'boolean', default: false },
+      'chaos-interval': { type: 'string', default: '20s' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: expected 0-65535: value was ${JSON.stringify(values.port)}`);
+  const keepaliveMode = values['keepalive-mode'];
+  if (keepaliveMode !== undefined && !['failure', 'success', 'ignore'].includes(keepaliveMode)) {
+    throw new Error(`--keepalive-mode: expected failure, success or ignore: value was ${JSON.stringify(keepaliveMode)}`);
+  }
+  const username = values.user!;
+  let users: SimulatedUser[] | undefined;
+  if (values['password-file'] || values['authorized-key']) {
+    users = [
+      {
+        username,
+        // Secrets come from files and are never printed.
+        password: values['password-file'] ? readFileSync(values['password-file'], 'utf8').split(/\r?\n/)[0] : undefined,
+        publicKey: values['authorized-key'] ? readFileSync(values['authorized-key']) : undefined,
+      },
+    ];
+  }
+
+  const sim = await startRdsSimulator({
+    host: values.host,
+    port,
+    users,
+    defaultUsername: username,
+    hostKey: values['host-key'] ? readFileSync(values['host-key']) : undefined,
+    device: values.identity ? { identity: values.identity } : undefined,
+    latencyMs: values.latency ? parseDuration(values.latency, '--latency') : 0,
+    keepaliveMode: keepaliveMode as KeepaliveMode | undefined,
+  });
+
+  const lines = [`rds-sim listening on ${sim.host}:${sim.port}`, `host key fingerprint: ${sim.hostKeyFingerprint}`, `user: ${username}`];
+  if (sim.clientPrivateKey) {
+    const keyFile = values['key-out'] ?? join(tmpdir(), `rds-sim-${sim.port}`, 'id_ed25519');
+    mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+    writeFileSync(keyFile, sim.clientPrivateKey, { mode: 0o600 });
+    lines.push(`client private key written to: ${keyFile}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let chaosTimer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  if (values.chaos) {
+    const interval = parseDuration(values['chaos-interval']!, '--chaos-interval');
+    process.stdout.write(
+      `chaos schedule (every ${interval} ms a fault starts, lasting ${Math.round(interval / 2)} ms, then the simulator is healthy again):\n` +
+        CHAOS_STEPS.map((s, i) => `  ${i + 1}. ${s.name}: ${s.describe}`).join('\n') +
+        '\n',
+    );
+    let i = 0;
+    const tick = async (): Promise<void> => {
+      if (stopping) return;
+      const step = CHAOS_STEPS[i++ % CHAOS_STEPS.length]!;
+      process.stdout.write(`[chaos ${stamp()}] ${step.name}: ${await step.start(sim)}\n`);
+      chaosTimer = setTimeout(() => {
+        void (async () => {
+          if (stopping) return;
+          await step.stop?.(sim);
+          process.stdout.write(`[chaos ${stamp()}] ${step.name}: restored\n`);
+          chaosTimer = setTimeout(() => void tick(), interval - Math.round(interval / 2));
+        })();
+      }, Math.round(interval / 2));
+    };
+    chaosTimer = setTimeout(() => void tick(), interval);
+  }
+
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    clearTimeout(chaosTimer);
+    process.stdout.write(`rds-sim: ${signal}, closing\n`);
+    void sim.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`rds-sim: ${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
+  process.exit(2);
+});
