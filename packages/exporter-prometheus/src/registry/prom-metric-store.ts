@@ -2,6 +2,13 @@ import { METRIC_CATALOG, type Labels, type MetricDef, type MetricSink, type Metr
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
 
+/**
+ * prom-client gauges whose names end in `_total`, which `promtool check metrics` rejects
+ * ("non-counter metrics should not have _total suffix"). Each is the sum of a by-type gauge that
+ * stays (`nodejs_active_handles{type}`, ...), so nothing is lost by dropping them.
+ */
+const LINT_FAILING_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
 interface Family {
@@ -45,6 +52,7 @@ export class PromMetricStore implements MetricSink {
     if (options.defaultMetrics) {
       this.processRegistry = new Registry();
       collectDefaultMetrics({ register: this.processRegistry });
+      for (const name of LINT_FAILING_DEFAULT_METRICS) this.processRegistry.removeSingleMetric(name);
     }
   }
 
