@@ -1,0 +1,70 @@
+/**
+ * Real OpenSSH e2e, scenario 1: the rds-ssh transport connects to a private sshd (RouterOS-like
+ * ForceCommand), the monitor probes it, and commands run through the transport.
+ * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
+ */
+import 'reflect-metadata';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestSshd } from '../support/sshd.js';
+import { connectionState, sshTarget } from '../support/ssh-harness.js';
+
+let sshd: TestSshd;
+
+before(async () => {
+  sshd = await TestSshd.start({ identity: 'rds-e2e-1' });
+});
+
+after(async () => {
+  await sshd?.stop();
+});
+
+test('connects to real OpenSSH, passes probes, and runs RouterOS commands', async () => {
+  const t = sshTarget({
+    host: sshd.host,
+    port: sshd.port,
+    username: sshd.user,
+    privateKeyFile: sshd.clientKeyFile,
+    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+    monitor: { probeIntervalMs: 200 },
+  });
+  try {
+    t.monitor.start();
+    await t.recorder.waitFor((r) => r.eventsOf('probe').filter((p) => p.outcome === 'ok').length >= 2, {
+      timeoutMs: 10_000,
+      description: 'connected and two passing probes',
+    });
+    assert.equal(t.monitor.state, 'connected');
+    assert.equal(connectionState(t), 1);
+    assert.equal(t.recorder.value('rds_reconnect_total', { target: t.target, status: 'success' }), 1);
+    assert.equal(t.recorder.value('rds_reconnect_total', { target: t.target, status: 'failure' }) ?? 0, 0);
+    assert.ok(t.recorder.histogram('rds_probe_duration_seconds', { target: t.target }).count >= 2);
+    assert.equal(t.recorder.eventsOf('recovered').length, 1);
+    assert.equal(
+      t.recorder.value('rds_target_info', {
+        target: t.target,
+        transport: 'rds-ssh',
+        host_key_verification: 'pinned',
+        probe_mode: 'command',
+      }),
+      1,
+    );
+
+    // sshd's forced command printed CRLF, as RouterOS does; the transport hands back LF text.
+    assert.equal(await t.transport.run('/system identity print'), '  name: rds-e2e-1\n\n');
+    const resource = await t.transport.run('/system resource print');
+    assert.match(resource, /board-name: RDS2216-2XG-4S\+4XS-2XQ/);
+    const traffic = await t.transport.run('/disk monitor-traffic storage-pool once');
+    assert.match(traffic, /write-bytes: +\d+/);
+    await assert.rejects(t.transport.run('/foo bar'), (err: { code?: string }) => err.code === 'RDS_AGENT_ERR_COMMAND');
+
+    // One kept connection: every probe and command shared it.
+    await sshd.waitForSessions(1);
+    assert.equal(sshd.sessionCount(), 1);
+  } finally {
+    await t.stop();
+  }
+  await sshd.waitForSessions(0);
+  assert.equal(t.monitor.state, 'stopped');
+  assert.equal(connectionState(t), 0);
+});

@@ -1,0 +1,123 @@
+/**
+ * Wires one real monitored target for the SSH e2e suite: the `rds-ssh` transport against a peer,
+ * a ConnectionMonitor on real time (SystemClock), and a RecordingExporter attached to a MetricsHub,
+ * so scenarios assert states, reasons and metrics exactly as an exporter would see them.
+ */
+import 'reflect-metadata';
+import {
+  ConstantBackoff,
+  ExponentialBackoff,
+  MetricsHub,
+  SystemClock,
+  SystemRandom,
+  createConnectionMonitor,
+  silentLogger,
+  type BackoffStrategy,
+  type ConnectionMonitor,
+  type MonitorOptions,
+} from '@rds-agent/core';
+import { RecordingExporter } from '@rds-agent/core/testing';
+import { RDS_SSH_DEFAULTS, RdsSshTransport, type RdsSshConfig } from '@rds-agent/rds-ssh-plugin';
+
+export interface SshTargetOptions {
+  readonly target?: string;
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly privateKeyFile: string;
+  readonly hostKeyFingerprints: readonly string[];
+  /** Transport options over the defaults (connectTimeout 3 s). */
+  readonly transport?: Partial<RdsSshConfig>;
+  /** Monitor options; defaults: probe every 500 ms with a 1 s deadline, 3 s connect, 50 ms first-attempt jitter. */
+  readonly monitor?: Partial<MonitorOptions>;
+  /** @default exponential 100 ms -> 1 s, x2, no jitter */
+  readonly backoff?: BackoffStrategy;
+}
+
+export interface SshTarget {
+  readonly target: string;
+  readonly monitor: ConnectionMonitor;
+  readonly transport: RdsSshTransport;
+  readonly recorder: RecordingExporter;
+  readonly hub: MetricsHub;
+  readonly clock: SystemClock;
+  /** Stops the monitor and detaches the recorder. */
+  stop(): Promise<void>;
+}
+
+/** Exponential 100 ms -> 1 s, x2, no jitter: small waits keep real-time scenarios short. */
+export function fastBackoff(clock = new SystemClock(), random = new SystemRandom()): ExponentialBackoff {
+  return new ExponentialBackoff(
+    { initialInterval: 100, multiplier: 2, maxInterval: 1000, randomizationFactor: 0, maxElapsedTime: 0 },
+    { clock, random },
+  );
+}
+
+export function constantBackoff(intervalMs: number, clock = new SystemClock(), random = new SystemRandom()): ConstantBackoff {
+  return new ConstantBackoff({ interval: intervalMs, randomizationFactor: 0, maxElapsedTime: 0 }, { clock, random });
+}
+
+/** Builds (does not start) a monitored target. */
+export function sshTarget(options: SshTargetOptions): SshTarget {
+  const target = options.target ?? 'rds-e2e';
+  const clock = new SystemClock();
+  const random = new SystemRandom();
+  const logger = silentLogger();
+  const hub = new MetricsHub(logger, 'e2e');
+  const recorder = new RecordingExporter();
+  const detach = recorder.attach(hub);
+  const config: RdsSshConfig = {
+    ...RDS_SSH_DEFAULTS,
+    host: options.host,
+    port: options.port,
+    username: options.username,
+    privateKeyFile: options.privateKeyFile,
+    hostKeyFingerprints: options.hostKeyFingerprints,
+    connectTimeout: 3000,
+    ...options.transport,
+  };
+  const transport = new RdsSshTransport(config, { target, logger, clock, random });
+  const monitor = createConnectionMonitor({
+    target,
+    transport,
+    backoff: options.backoff ?? fastBackoff(clock, random),
+    clock,
+    random,
+    events: hub,
+    logger,
+    options: {
+      transportType: 'rds-ssh',
+      probeIntervalMs: 500,
+      probeTimeoutMs: 1000,
+      connectTimeoutMs: 3000,
+      firstAttemptJitterMs: 50,
+      ...options.monitor,
+    },
+  });
+  return {
+    target,
+    monitor,
+    transport,
+    recorder,
+    hub,
+    clock,
+    async stop() {
+      await monitor.stop();
+      detach();
+    },
+  };
+}
+
+/** `rds_connection_state{target}` as a scrape would show it. */
+export function connectionState(t: SshTarget): number | undefined {
+  return t.recorder.value('rds_connection_state', { target: t.target });
+}
+
+/** Counts of the event-loop handles that would leak with a connection: sockets and timers. */
+export function handleCounts(): { sockets: number; timers: number } {
+  const info = process.getActiveResourcesInfo();
+  return {
+    sockets: info.filter((r) => r === 'TCPSocketWrap').length,
+    timers: info.filter((r) => r === 'Timeout').length,
+  };
+}
