@@ -1,1 +1,3 @@
-export {};
+export * from './agent.js';
+export * from './bootstrap.js';
+export * from './core-plugin.js';

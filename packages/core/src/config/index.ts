@@ -7,3 +7,4 @@ export * from './read-config-file.js';
 export * from './load-config.js';
 export * from './validate-config.js';
 export * from './redact.js';
+export * from './schema-docs.js';

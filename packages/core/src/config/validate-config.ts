@@ -297,12 +297,17 @@ export function validateAgentConfig(raw: Record<string, unknown>, registry: Comp
   for (const k of ['backoff', 'targets', 'plugins']) delete rootRaw[k];
   const setRoot = Object.fromEntries(Object.entries(overrides.set ?? {}).filter(([k]) => !/^(backoff|targets|plugins)\b/.test(k)));
   const root = runConvict(rootSchema, rootRaw, '', { env, set: setRoot });
-  issues.push(
-    ...root.issues.map((i) => {
-      const m = /^exporters\.([^.]+)$/.exec(i.key);
-      return m && !registry.exporter(m[1]!) ? { key: i.key, message: `unknown exporter "${m[1]}"; expected one of: ${registry.exporterTypes().join(', ')}` } : i;
-    }),
-  );
+  const unknownExporters = new Set<string>();
+  for (const issue of root.issues) {
+    const m = /^exporters\.([^.]+)/.exec(issue.key);
+    if (m && !registry.exporter(m[1]!)) {
+      // One issue per unknown exporter section, not one per key inside it.
+      if (!unknownExporters.has(m[1]!)) {
+        unknownExporters.add(m[1]!);
+        issues.push({ key: `exporters.${m[1]}`, message: `unknown exporter "${m[1]}"; expected one of: ${registry.exporterTypes().join(', ')}` });
+      }
+    } else issues.push(issue);
+  }
 
   const backoffRaw = raw['backoff'];
   const setBackoff = Object.entries(overrides.set ?? {}).filter(([k]) => k.startsWith('backoff.'));

@@ -1,0 +1,169 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validateAgentConfig } from '../config/validate-config.js';
+import { AgentError } from '../errors/agent-error.js';
+import { ErrorCode } from '../errors/codes.js';
+import { silentLogger } from '../logging/logger.js';
+import { Metrics } from '../metrics/catalog.js';
+import type { MetricsExporter } from '../metrics/exporter.js';
+import { ComponentRegistry } from '../plugin/component-registry.js';
+import { FakeClock, FakeTransport, RecordingExporter, FixedRandom } from '../testing/index.js';
+import type { Transport } from '../transport/transport.js';
+import { Agent } from './agent.js';
+import { corePlugin } from './core-plugin.js';
+
+interface Rig {
+  agent: Agent;
+  clock: FakeClock;
+  order: string[];
+  transports: Map<string, FakeTransport>;
+  recorder: () => RecordingExporter;
+  registry: ComponentRegistry;
+  config: (raw: Record<string, unknown>) => ReturnType<typeof validateAgentConfig>;
+}
+
+const target = (name: string, extra: Record<string, unknown> = {}) => ({ name, transport: 'fake', options: { id: name, ...extra } });
+const FAST = { monitor: { firstAttemptJitter: 0, probeInterval: '5s' }, backoff: { randomizationFactor: 0 } };
+
+async function rig(raw: Record<string, unknown>, opts: { customTransport?: (id: string) => Transport | undefined } = {}): Promise<Rig> {
+  const clock = new FakeClock(1_700_000_000_000);
+  const order: string[] = [];
+  const transports = new Map<string, FakeTransport>();
+  let recorder: RecordingExporter | undefined;
+  const registry = new ComponentRegistry();
+  await corePlugin.register(registry.hostFor(corePlugin.name, silentLogger()), {});
+  const host = registry.hostFor('test', silentLogger());
+  host.addTransport('fake', {
+    schema: { id: { doc: 'id', format: String, default: '' }, version: { doc: 'changes the config', format: 'nat', default: 0 } },
+    create: (cfg: Record<string, unknown>) => {
+      const id = cfg['id'] as string;
+      const custom = opts.customTransport?.(id);
+      if (custom) return custom;
+      if (id.startsWith('broken')) throw new Error(`cannot build transport ${id}`);
+      const t = new FakeTransport();
+      const connect = t.connect.bind(t);
+      t.connect = (signal) => {
+        order.push(`connect:${id}`);
+        return connect(signal);
+      };
+      transports.set(id, t);
+      return t;
+    },
+  });
+  host.addExporter('rec', {
+    enabledByDefault: true,
+    schema: { failStart: { doc: 'fail', format: 'strict-boolean', default: false } },
+    create: (cfg: Record<string, unknown>, ctx): MetricsExporter => {
+      const rec = new RecordingExporter(ctx.metrics, 'rec');
+      recorder = rec;
+      return {
+        start: async (signal) => {
+          order.push('exporter:start');
+          if (cfg['failStart']) throw new AgentError(ErrorCode.EXPORTER_START, 'exporters.rec.port: address already in use');
+          await rec.start(signal);
+        },
+        forceFlush: async () => void order.push('exporter:flush'),
+        shutdown: async () => {
+          order.push('exporter:shutdown');
+          await rec.shutdown();
+        },
+      };
+    },
+  });
+  const config = (r: Record<string, unknown>) => validateAgentConfig({ ...FAST, ...r }, registry, { env: {} });
+  const agent = new Agent({ config: config(raw), registry, logger: silentLogger(), version: '9.9.9', clock, random: new FixedRandom(0.5) });
+  return { agent, clock, order, transports, recorder: () => recorder!, registry, config };
+}
+
+describe('Agent lifecycle', () => {
+  it('starts exporters before monitors and reports each target', async () => {
+    const r = await rig({ targets: [target('a'), target('b')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    assert.equal(r.order[0], 'exporter:start');
+    assert.deepEqual(r.order.slice(1).sort(), ['connect:a', 'connect:b']);
+    assert.equal(r.recorder().value(Metrics.connectionState, { target: 'a' }), 1);
+    assert.equal(r.recorder().value(Metrics.buildInfo, { version: '9.9.9' }), 1);
+    assert.deepEqual(r.agent.status.list().map((s) => [s.target, s.state]), [['a', 'connected'], ['b', 'connected']]);
+    await r.agent.stop();
+  });
+
+  it('stops monitors (closing sessions), then flushes and shuts down exporters; safe twice', async () => {
+    const r = await rig({ targets: [target('a')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    const first = r.agent.stop();
+    const second = r.agent.stop();
+    assert.equal(first, second);
+    assert.deepEqual(await first, { timedOut: false });
+    const t = r.transports.get('a')!;
+    assert.equal(t.openSessions, 0);
+    assert.deepEqual(r.order.slice(-2), ['exporter:flush', 'exporter:shutdown']);
+    assert.equal(r.agent.status.get('a')!.state, 'stopped');
+  });
+
+  it('stop before start is safe', async () => {
+    const r = await rig({ targets: [target('a')] });
+    assert.deepEqual(await r.agent.stop(), { timedOut: false });
+    assert.equal(r.transports.size, 0);
+  });
+
+  it('an exporter that cannot start fails the start and nothing is left running', async () => {
+    const r = await rig({ targets: [target('a')], exporters: { rec: { failStart: true } } });
+    await assert.rejects(r.agent.start(), (err: unknown) => err instanceof AgentError && err.code === ErrorCode.EXPORTER_START && /exporters\.rec\.port/.test(err.message));
+    await r.clock.tickAsync(10_000);
+    assert.equal(r.transports.size, 0, 'no transport was built');
+    assert.ok(r.order.includes('exporter:shutdown'));
+  });
+
+  it('contains a target whose transport cannot be built; the others run', async () => {
+    const r = await rig({ targets: [target('broken-1'), target('ok')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    assert.equal(r.agent.status.get('broken-1')!.state, 'failed');
+    assert.equal(r.agent.status.get('broken-1')!.reason, 'transport-error');
+    assert.equal(r.agent.status.get('ok')!.state, 'connected');
+    await r.agent.stop();
+  });
+
+  it('reload keeps unchanged targets connected, starts added, stops removed, restarts changed', async () => {
+    const r = await rig({ targets: [target('keep'), target('drop'), target('change')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    const keep = r.transports.get('keep')!;
+    const drop = r.transports.get('drop')!;
+    const summary = await r.agent.reload(r.config({ targets: [target('keep'), target('change', { version: 2 }), target('add')] }));
+    await r.clock.tickAsync(0);
+    assert.deepEqual(summary.unchanged, ['keep']);
+    assert.deepEqual(summary.removed, ['drop']);
+    assert.deepEqual(summary.changed, ['change']);
+    assert.deepEqual(summary.added, ['add']);
+    assert.equal(keep.connectCalls, 1, 'the unchanged target kept its connection');
+    assert.equal(drop.openSessions, 0, 'the removed target was closed');
+    assert.equal(r.agent.status.get('drop'), undefined);
+    assert.equal(r.recorder().value(Metrics.connectionState, { target: 'drop' }), undefined, 'its series are gone');
+    assert.equal(r.agent.status.get('add')!.state, 'connected');
+    assert.equal(r.agent.status.get('change')!.state, 'connected');
+    assert.deepEqual(summary.exportersRestarted, []);
+    await r.agent.stop();
+  });
+
+  it('gives up waiting at shutdownTimeout when a transport will not close', async () => {
+    const stuck: Transport = {
+      connect: async () => undefined,
+      probe: async () => ({}),
+      close: () => new Promise<void>(() => undefined),
+      onLost: () => () => undefined,
+    };
+    const r = await rig({ shutdownTimeout: '3s', targets: [target('stuck')] }, { customTransport: (id) => (id === 'stuck' ? stuck : undefined) });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    let result: { timedOut: boolean } | undefined;
+    void r.agent.stop().then((x) => (result = x));
+    await r.clock.tickAsync(2999);
+    assert.equal(result, undefined);
+    await r.clock.tickAsync(1);
+    assert.deepEqual(result, { timedOut: true });
+  });
+});

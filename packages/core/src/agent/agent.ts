@@ -1,0 +1,310 @@
+import { isDeepStrictEqual } from 'node:util';
+import { container as globalContainer, type DependencyContainer } from 'tsyringe';
+import type { BackoffStrategy } from '../backoff/backoff.js';
+import { SystemClock, type Clock } from '../clock/clock.js';
+import { SystemRandom, type Random } from '../clock/random.js';
+import type { AgentConfig, ExporterConfig, TargetConfig } from '../config/agent-config.js';
+import { AgentError } from '../errors/agent-error.js';
+import { ErrorCode } from '../errors/codes.js';
+import type { Logger } from '../logging/logger.js';
+import type { MetricsExporter } from '../metrics/exporter.js';
+import { MetricsHub } from '../metrics/metrics-hub.js';
+import { StatusStore, type StatusReader } from '../metrics/status-store.js';
+import { ConnectionMonitor } from '../monitor/connection-monitor.js';
+import type { MonitorOptions } from '../monitor/monitor-options.js';
+import type { NamedReconnectHook } from '../monitor/reconnect-hook.js';
+import type { ComponentRegistry } from '../plugin/component-registry.js';
+import { Tokens } from '../tokens.js';
+import type { Transport } from '../transport/transport.js';
+
+export interface AgentOptions {
+  readonly config: AgentConfig;
+  readonly registry: ComponentRegistry;
+  readonly logger: Logger;
+  /** The distribution's version, reported in `rds_agent_build_info` and to exporters. */
+  readonly version: string;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  /** Hooks run after every (re)connection, in addition to those plugins registered. */
+  readonly reconnectHooks?: readonly NamedReconnectHook[];
+}
+
+/** What a config reload changed. */
+export interface ReloadSummary {
+  readonly added: string[];
+  readonly removed: string[];
+  readonly changed: string[];
+  readonly unchanged: string[];
+  readonly exportersRestarted: string[];
+  readonly exporterErrors: string[];
+}
+
+interface RunningTarget {
+  readonly config: TargetConfig;
+  readonly container: DependencyContainer;
+  readonly monitor?: ConnectionMonitor;
+}
+
+interface RunningExporter {
+  readonly config: ExporterConfig;
+  readonly exporter: MetricsExporter;
+}
+
+/**
+ * The agent: a root DI container (Clock, Random, Logger, MetricsHub), one child container per
+ * target (its Transport, BackoffStrategy, options and ConnectionMonitor), and the exporters.
+ * Starts exporters then monitors; stops in reverse order within `shutdownTimeout`.
+ */
+export class Agent {
+  readonly hub: MetricsHub;
+  private readonly store = new StatusStore();
+  private readonly root: DependencyContainer;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly logger: Logger;
+  private readonly registry: ComponentRegistry;
+  private readonly version: string;
+  private readonly extraHooks: readonly NamedReconnectHook[];
+  private config: AgentConfig;
+  private readonly targets = new Map<string, RunningTarget>();
+  private readonly exporters = new Map<string, RunningExporter>();
+  private phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  private stopping?: Promise<{ timedOut: boolean }>;
+
+  constructor(options: AgentOptions) {
+    this.config = options.config;
+    this.registry = options.registry;
+    this.logger = options.logger;
+    this.version = options.version;
+    this.clock = options.clock ?? new SystemClock();
+    this.random = options.random ?? new SystemRandom();
+    this.extraHooks = options.reconnectHooks ?? [];
+    this.hub = new MetricsHub(this.logger.child({ component: 'metrics-hub' }), this.version);
+    this.hub.onEvent((event) => this.store.apply(event));
+    this.root = globalContainer.createChildContainer();
+    this.root.register(Tokens.Clock, { useValue: this.clock });
+    this.root.register(Tokens.Random, { useValue: this.random });
+    this.root.register(Tokens.Logger, { useValue: this.logger });
+    this.root.register(Tokens.EventSink, { useValue: this.hub });
+  }
+
+  /** Latest state per target (what `/status` serves). */
+  get status(): StatusReader {
+    return this.store;
+  }
+
+  /** The running config. */
+  get currentConfig(): AgentConfig {
+    return this.config;
+  }
+
+  /** The monitor of a target, if it is running. */
+  monitor(target: string): ConnectionMonitor | undefined {
+    return this.targets.get(target)?.monitor;
+  }
+
+  targetNames(): string[] {
+    return [...this.targets.keys()];
+  }
+
+  /**
+   * Starts exporters, then monitors. An exporter that cannot start (port in use, unreadable TLS
+   * file) fails the start with its error after the exporters already started are shut down: nothing
+   * is left running. A target whose transport cannot be built is reported and skipped, not fatal.
+   */
+  async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
+    if (this.phase !== 'new') throw new AgentError(ErrorCode.UNKNOWN, `agent cannot start: it is ${this.phase}`);
+    this.phase = 'starting';
+    try {
+      for (const ec of this.config.exporters) {
+        if (ec.enabled) await this.startExporter(ec, signal);
+      }
+    } catch (err) {
+      await this.shutdownExporters();
+      this.phase = 'stopped';
+      throw err;
+    }
+    if (this.config.exporters.every((e) => !e.enabled)) this.logger.warn('no exporter is enabled: metrics are collected but not exported');
+    for (const tc of this.config.targets) this.startTarget(tc);
+    this.phase = 'running';
+    this.logger.info({ targets: this.config.targets.length, exporters: this.enabledExporterTypes() }, 'agent started');
+  }
+
+  /**
+   * Stops monitors (closing their sessions), then flushes and shuts down exporters, then runs plugin
+   * close hooks; gives up waiting after `shutdownTimeout`. Safe twice and before start.
+   */
+  stop(): Promise<{ timedOut: boolean }> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  /**
+   * Applies a new validated config per target: unchanged targets keep their connections, added ones
+   * start, removed ones stop (their series disappear), changed ones restart. Exporters whose settings
+   * changed are restarted; one that fails to start is reported and the others keep running.
+   */
+  async reload(next: AgentConfig): Promise<ReloadSummary> {
+    if (this.phase !== 'running') throw new AgentError(ErrorCode.UNKNOWN, `agent cannot reload: it is ${this.phase}`);
+    const summary: ReloadSummary = { added: [], removed: [], changed: [], unchanged: [], exportersRestarted: [], exporterErrors: [] };
+    const nextNames = new Set(next.targets.map((t) => t.name));
+    for (const [name] of this.targets) {
+      if (!nextNames.has(name)) {
+        await this.stopTarget(name, true);
+        summary.removed.push(name);
+      }
+    }
+    for (const tc of next.targets) {
+      const running = this.targets.get(tc.name);
+      if (!running) {
+        this.startTarget(tc);
+        summary.added.push(tc.name);
+      } else if (!isDeepStrictEqual(running.config, tc)) {
+        await this.stopTarget(tc.name, false);
+        this.startTarget(tc);
+        summary.changed.push(tc.name);
+      } else summary.unchanged.push(tc.name);
+    }
+    for (const ec of next.exporters) {
+      const running = this.exporters.get(ec.type);
+      const same = running ? isDeepStrictEqual(running.config, ec) : !ec.enabled;
+      if (same) continue;
+      if (running) await this.shutdownExporter(ec.type);
+      if (ec.enabled) {
+        try {
+          await this.startExporter(ec, new AbortController().signal);
+        } catch (err) {
+          summary.exporterErrors.push(`${ec.type}: ${(err as Error).message}`);
+          this.logger.error({ exporter: ec.type, err: (err as Error).message }, 'exporter failed to start after reload');
+          continue;
+        }
+      }
+      summary.exportersRestarted.push(ec.type);
+    }
+    this.config = next;
+    this.logger.info(summary, 'config reloaded');
+    return summary;
+  }
+
+  private enabledExporterTypes(): string[] {
+    return [...this.exporters.keys()];
+  }
+
+  private async startExporter(ec: ExporterConfig, signal: AbortSignal): Promise<void> {
+    const definition = this.registry.exporter(ec.type);
+    if (!definition) throw new AgentError(ErrorCode.CONFIG, `exporters.${ec.type}: no plugin provides this exporter`);
+    const exporter = definition.create(ec.options, {
+      name: ec.type,
+      logger: this.logger.child({ exporter: ec.type }),
+      clock: this.clock,
+      metrics: this.hub,
+      status: this.store,
+      version: this.version,
+    });
+    try {
+      await exporter.start(signal);
+    } catch (err) {
+      await exporter.shutdown().catch(() => undefined);
+      if (err instanceof AgentError) throw err;
+      throw new AgentError(ErrorCode.EXPORTER_START, `exporters.${ec.type}: failed to start: ${(err as Error).message}`, { cause: err });
+    }
+    this.exporters.set(ec.type, { config: ec, exporter });
+  }
+
+  private async shutdownExporter(type: string): Promise<void> {
+    const running = this.exporters.get(type);
+    if (!running) return;
+    this.exporters.delete(type);
+    try {
+      await running.exporter.forceFlush();
+    } catch (err) {
+      this.logger.warn({ exporter: type, err: (err as Error).message }, 'final flush failed');
+    }
+    try {
+      await running.exporter.shutdown();
+    } catch (err) {
+      this.logger.error({ exporter: type, err: (err as Error).message }, 'exporter shutdown failed');
+    }
+  }
+
+  private async shutdownExporters(): Promise<void> {
+    await Promise.all([...this.exporters.keys()].reverse().map((t) => this.shutdownExporter(t)));
+  }
+
+  private startTarget(tc: TargetConfig): void {
+    const child = this.root.createChildContainer();
+    const logger = this.logger.child({ target: tc.name });
+    let monitor: ConnectionMonitor | undefined;
+    try {
+      const transportDef = this.registry.transport(tc.transport);
+      const backoffDef = this.registry.backoff(tc.backoff.strategy);
+      if (!transportDef || !backoffDef) throw new Error(`transport ${tc.transport} or backoff ${tc.backoff.strategy} is not registered`);
+      const transport: Transport = transportDef.create(tc.options, { target: tc.name, logger, clock: this.clock, random: this.random });
+      const backoff: BackoffStrategy = backoffDef.create(tc.backoff.params, { clock: this.clock, random: this.random });
+      const options: MonitorOptions = {
+        transportType: tc.transport,
+        probeIntervalMs: tc.monitor.probeInterval,
+        probeTimeoutMs: tc.monitor.probeTimeout,
+        connectTimeoutMs: tc.monitor.connectTimeout,
+        firstAttemptJitterMs: tc.monitor.firstAttemptJitter,
+      };
+      child.register(Tokens.TargetName, { useValue: tc.name });
+      child.register(Tokens.Logger, { useValue: logger });
+      child.register(Tokens.Transport, { useValue: transport });
+      child.register(Tokens.BackoffStrategy, { useValue: backoff });
+      child.register(Tokens.MonitorOptions, { useValue: options });
+      child.register(Tokens.ReconnectHooks, { useValue: [...this.registry.reconnectHooks(), ...this.extraHooks] });
+      monitor = child.resolve(ConnectionMonitor);
+      monitor.start();
+    } catch (err) {
+      // A faulty transport plugin or target is contained: reported, the other targets run on.
+      logger.error({ err: (err as Error).message }, 'target could not be started');
+      const at = this.clock.now();
+      this.hub.emit({ type: 'target-info', target: tc.name, at, transport: tc.transport, labels: {} });
+      this.hub.emit({ type: 'state-changed', target: tc.name, at, from: 'idle', to: 'failed', reason: 'transport-error' });
+      monitor = undefined;
+    }
+    this.targets.set(tc.name, { config: tc, container: child, ...(monitor ? { monitor } : {}) });
+  }
+
+  private async stopTarget(name: string, removed: boolean): Promise<void> {
+    const running = this.targets.get(name);
+    if (!running) return;
+    this.targets.delete(name);
+    try {
+      await running.monitor?.stop();
+    } catch (err) {
+      this.logger.error({ target: name, err: (err as Error).message }, 'monitor stop failed');
+    }
+    await running.container.dispose();
+    if (removed) this.hub.emit({ type: 'target-removed', target: name, at: this.clock.now() });
+  }
+
+  private async doStop(): Promise<{ timedOut: boolean }> {
+    if (this.phase === 'new') {
+      this.phase = 'stopped';
+      await this.registry.runCloseHooks(this.logger);
+      return { timedOut: false };
+    }
+    this.phase = 'stopping';
+    const deadline = new AbortController();
+    const work = (async () => {
+      await Promise.all([...this.targets.keys()].map((name) => this.stopTarget(name, false)));
+      await this.shutdownExporters();
+      await this.registry.runCloseHooks(this.logger);
+    })();
+    const timedOut = await Promise.race([
+      work.then(() => false),
+      this.clock.sleep(this.config.shutdownTimeout, deadline.signal).then(
+        () => true,
+        () => false,
+      ),
+    ]);
+    deadline.abort();
+    if (timedOut) this.logger.warn({ timeoutMs: this.config.shutdownTimeout }, 'shutdown deadline passed; exiting without waiting for the rest');
+    await this.root.dispose();
+    this.phase = 'stopped';
+    this.logger.info('agent stopped');
+    return { timedOut };
+  }
+}

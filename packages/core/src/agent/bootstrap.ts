@@ -1,0 +1,40 @@
+import type { AgentConfig } from '../config/agent-config.js';
+import { loadRawConfig } from '../config/load-config.js';
+import { readPluginSpecs, validateAgentConfig, type ConfigOverrides } from '../config/validate-config.js';
+import { ConfigError } from '../errors/agent-error.js';
+import type { Logger } from '../logging/logger.js';
+import { ComponentRegistry } from '../plugin/component-registry.js';
+import { loadPlugins, type LoadedPlugin } from '../plugin/plugin-loader.js';
+import type { Plugin } from '../plugin/plugin.js';
+import { corePlugin } from './core-plugin.js';
+
+export interface PrepareOptions extends ConfigOverrides {
+  /** Path of the YAML or JSON config file. */
+  readonly file: string;
+  /** The distribution's built-in plugins (core's own is always added first). */
+  readonly builtins?: readonly Plugin[];
+  readonly logger: Logger;
+}
+
+export interface PreparedConfig {
+  readonly config: AgentConfig;
+  readonly registry: ComponentRegistry;
+  readonly plugins: readonly LoadedPlugin[];
+  readonly file: string;
+}
+
+/**
+ * Everything that must happen before anything starts: read and interpolate the file, load and
+ * register plugins (they shape the schema), then validate the whole config strictly. Throws a
+ * ConfigError (every issue at once) or a coded plugin AgentError; starts nothing.
+ */
+export async function prepareConfig(options: PrepareOptions): Promise<PreparedConfig> {
+  const env = options.env ?? process.env;
+  const { raw, baseDir, file } = loadRawConfig(options.file, env);
+  const { specs, issues } = readPluginSpecs(raw);
+  if (issues.length > 0) throw new ConfigError(issues);
+  const registry = new ComponentRegistry();
+  const plugins = await loadPlugins(specs, { builtins: [corePlugin, ...(options.builtins ?? [])], baseDir, registry, logger: options.logger });
+  const config = validateAgentConfig(raw, registry, { env, ...(options.set ? { set: options.set } : {}) });
+  return { config, registry, plugins, file: file ?? options.file };
+}
