@@ -3,6 +3,8 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { BackoffStrategy } from '../backoff/backoff.js';
 import type { Clock } from '../clock/clock.js';
 import type { Random } from '../clock/random.js';
+import { AgentError } from '../errors/agent-error.js';
+import { ErrorCode } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { Tokens } from '../tokens.js';
 import type { Transport } from '../transport/transport.js';
@@ -35,6 +37,10 @@ export interface ConnectionMonitorDeps {
  * embedding. The monitor is not started.
  */
 export function createConnectionMonitor(deps: ConnectionMonitorDeps): ConnectionMonitor {
+  // tsyringe cannot register an undefined value: fail here with the monitor's own coded error.
+  for (const key of ['transport', 'backoff', 'clock', 'random', 'events'] as const) {
+    if (!deps[key]) throw new AgentError(ErrorCode.CONFIG, `target ${deps.target}: a ${key} is required`);
+  }
   const child = (deps.container ?? rootContainer).createChildContainer();
   const options: MonitorOptions = { transportType: 'unknown', ...DEFAULT_MONITOR_OPTIONS, ...deps.options };
   const logger = (deps.logger ?? silentLogger()).child({ target: deps.target });
