@@ -1,0 +1,139 @@
+import { performance } from 'node:perf_hooks';
+import {
+  isTransportDescriber,
+  silentLogger,
+  SystemClock,
+  SystemRandom,
+  TransportError,
+  type ComponentRegistry,
+  type Logger,
+  type TargetConfig,
+} from '@rds-agent/core';
+import { keyscan, RDS_SSH_TRANSPORT } from '@rds-agent/rds-ssh-plugin';
+import type { Command } from '../command.js';
+import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
+import { reportError } from '../report-error.js';
+import { loadAgentConfig } from '../../runtime/load-config.js';
+import { renderTable } from '../../output/table.js';
+
+/** What `check` found for one target. */
+export interface CheckResult {
+  readonly target: string;
+  readonly transport: string;
+  readonly state: 'up' | 'down';
+  readonly connectMs: number | null;
+  readonly probeLatencyMs: number | null;
+  /** The host key the peer presented (`SHA256:...`) and whether the config pins it, when known. */
+  readonly hostKey: string | null;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly error: { readonly code: string; readonly reason: string; readonly message: string } | null;
+}
+
+const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/**
+ * Connects to one target once, exactly as the monitor would (same transport factory, connect under
+ * the target's connectTimeout, one probe under its probeTimeout), then closes.
+ */
+export async function checkTarget(tc: TargetConfig, registry: ComponentRegistry, logger: Logger): Promise<CheckResult> {
+  const base = { target: tc.name, transport: tc.transport };
+  const definition = registry.transport(tc.transport);
+  if (!definition) {
+    return { ...base, state: 'down', connectMs: null, probeLatencyMs: null, hostKey: null, labels: {}, error: { code: 'RDS_AGENT_ERR_CONFIG', reason: 'config', message: `no plugin provides transport ${tc.transport}` } };
+  }
+  const hostKey = tc.transport === RDS_SSH_TRANSPORT ? scanHostKey(tc) : Promise.resolve(null);
+  let connectMs: number | null = null;
+  let probeLatencyMs: number | null = null;
+  let labels: Readonly<Record<string, string>> = {};
+  let error: CheckResult['error'] = null;
+  let transport;
+  try {
+    transport = definition.create(tc.options, { target: tc.name, logger, clock: new SystemClock(), random: new SystemRandom() });
+    const t0 = performance.now();
+    await transport.connect(AbortSignal.timeout(tc.monitor.connectTimeout));
+    connectMs = round(performance.now() - t0);
+    const t1 = performance.now();
+    const probe = await transport.probe(AbortSignal.timeout(tc.monitor.probeTimeout));
+    probeLatencyMs = round(probe.latencyMs ?? performance.now() - t1);
+    if (isTransportDescriber(transport)) labels = transport.describe();
+  } catch (err) {
+    const te = TransportError.from(err);
+    error = { code: te.code, reason: te.reason, message: te.message };
+  } finally {
+    await transport?.close().catch(() => undefined);
+  }
+  return { ...base, state: error ? 'down' : 'up', connectMs, probeLatencyMs, hostKey: await hostKey, labels, error };
+}
+
+async function scanHostKey(tc: TargetConfig): Promise<string | null> {
+  const { host, port, hostKeyFingerprints } = tc.options as { host: string; port: number; hostKeyFingerprints?: readonly string[] };
+  try {
+    const keys = await keyscan(host, port, { timeoutMs: tc.monitor.connectTimeout });
+    const pinned = new Set(hostKeyFingerprints ?? []);
+    return keys.map((k) => `${k.fingerprint}${pinned.size === 0 ? '' : pinned.has(k.fingerprint) ? ' (pinned)' : ' (NOT pinned)'}`).join(', ') || null;
+  } catch {
+    return null;
+  }
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'connect to every target once and print a table; exit 1 if any is down',
+  help: `Usage: rds-agent check -c <file> [--set key=value ...] [--json]
+
+Connects to every target once, the way the running agent would: the target's
+transport, connect under its connectTimeout, one liveness probe under its
+probeTimeout, then close. Prints one row per target: state, connect time,
+probe latency, the host key the peer presented (SSH targets; marked pinned /
+NOT pinned against the config) and the error when it failed.
+Like "telegraf --test": run it after editing a config, before a restart.
+
+Options:
+  -c, --config <file>   config file (YAML or JSON); default: $RDS_AGENT_CONFIG
+  --set key=value       override a setting (dotted key), repeatable
+  --json                print the results as JSON
+  --debug               print stack traces with errors
+  -h, --help            show this help
+
+Exit codes: 0 every target up, 1 at least one down, 2 invalid configuration.
+`,
+  async run(args, io) {
+    let debug = false;
+    let file: string | undefined;
+    try {
+      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+      debug = values.debug === true;
+      if (values.help) {
+        io.stdout.write(this.help);
+        return 0;
+      }
+      file = requireConfigPath(values.config, io.env);
+      const { config, registry } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
+      const logger = silentLogger();
+      const results = await Promise.all(config.targets.map((tc) => checkTarget(tc, registry, logger)));
+      const up = results.filter((r) => r.state === 'up').length;
+      if (values.json) io.stdout.write(`${JSON.stringify({ up, total: results.length, targets: results }, null, 2)}\n`);
+      else {
+        io.stdout.write(
+          renderTable(
+            ['TARGET', 'TRANSPORT', 'STATE', 'CONNECT', 'PROBE', 'HOST KEY', 'ERROR'],
+            results.map((r) => [
+              r.target,
+              r.transport,
+              r.state,
+              r.connectMs === null ? '-' : `${r.connectMs} ms`,
+              r.probeLatencyMs === null ? '-' : `${r.probeLatencyMs} ms`,
+              r.hostKey ?? r.labels['host_key_verification'] ?? '-',
+              r.error ? `${r.error.reason}: ${r.error.message}` : '-',
+            ]),
+            120,
+          ),
+        );
+        io.stdout.write(`${up}/${results.length} ${results.length === 1 ? 'target' : 'targets'} up\n`);
+      }
+      return up === results.length ? 0 : 1;
+    } catch (err) {
+      return reportError(err, io, { debug, command: 'check', ...(file ? { file } : {}) });
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import { redactConfig } from '@rds-agent/core';
+import type { Command } from '../command.js';
+import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
+import { reportError } from '../report-error.js';
+import { loadAgentConfig } from '../../runtime/load-config.js';
+import { toYaml } from '../../output/to-yaml.js';
+
+export const printConfigCommand: Command = {
+  name: 'print-config',
+  summary: 'print the effective config (file + env + flags) with secrets redacted',
+  help: `Usage: rds-agent print-config -c <file> [--set key=value ...] [--json]
+
+Prints the configuration the agent would run with, after substitution,
+RDS_AGENT_* variables, --set flags, defaults and per-target inheritance of the
+top-level monitor/backoff settings. Durations are shown in milliseconds.
+Settings marked sensitive (password files, TLS keys, auth headers) are
+replaced by "[redacted]".
+
+Options:
+  -c, --config <file>   config file (YAML or JSON); default: $RDS_AGENT_CONFIG
+  --set key=value       override a setting (dotted key), repeatable
+  --json                print JSON instead of YAML
+  --debug               print stack traces with errors
+  -h, --help            show this help
+
+Exit codes: 0 printed, 2 invalid configuration.
+`,
+  async run(args, io) {
+    let debug = false;
+    let file: string | undefined;
+    try {
+      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+      debug = values.debug === true;
+      if (values.help) {
+        io.stdout.write(this.help);
+        return 0;
+      }
+      file = requireConfigPath(values.config, io.env);
+      const { config, registry, file: resolved } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
+      const redacted = redactConfig(config, registry);
+      io.stdout.write(values.json ? `${JSON.stringify(redacted, null, 2)}\n` : `# effective configuration of ${resolved} (secrets redacted; durations in ms)\n${toYaml(redacted)}`);
+      return 0;
+    } catch (err) {
+      return reportError(err, io, { debug, command: 'print-config', ...(file ? { file } : {}) });
+    }
+  },
+};

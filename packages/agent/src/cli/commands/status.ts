@@ -1,0 +1,129 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { CliIo } from '../cli-io.js';
+import type { Command } from '../command.js';
+import { parseCommandArgs, parseDurationFlag } from '../parse-args.js';
+import { reportError } from '../report-error.js';
+import { UsageError } from '../usage-error.js';
+import { renderStatusTable, rowFromJson, type StatusJsonTarget } from '../../output/status-rows.js';
+
+export const DEFAULT_STATUS_URL = 'http://127.0.0.1:9464';
+
+interface StatusJson {
+  readonly agent?: { readonly version?: string; readonly uptimeSeconds?: number };
+  readonly ready?: { readonly ready?: boolean; readonly rule?: string; readonly connected?: number; readonly total?: number };
+  readonly targets: readonly StatusJsonTarget[];
+}
+
+/**
+ * Fetches `/status` from a running agent's Prometheus exporter. Credentials in the URL
+ * (`http://user:pass@host:9464`) become a basic-auth header (fetch refuses them inline).
+ */
+export async function fetchStatus(base: string, timeoutMs: number): Promise<StatusJson> {
+  let url: URL;
+  try {
+    url = new URL('/status', base);
+  } catch {
+    throw new UsageError(`--url must be an http(s) URL: got ${JSON.stringify(base)}`);
+  }
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (url.username) {
+    headers['authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach the agent at ${url.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message} (is it running with the prometheus exporter enabled? see --url)`);
+  }
+  if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}${res.status === 401 ? ' (basic auth: put user:password in --url)' : ''}`);
+  const body = (await res.json()) as StatusJson;
+  if (!body || !Array.isArray(body.targets)) throw new Error(`${url.href} did not return an rds-agent status document`);
+  return body;
+}
+
+function render(doc: StatusJson, url: string, now: number): string {
+  const ready = doc.ready ? `${doc.ready.ready ? 'ready' : 'NOT ready'} (${doc.ready.connected ?? '?'}/${doc.ready.total ?? '?'} connected, rule: ${doc.ready.rule ?? '?'})` : '';
+  const header = `rds-agent ${doc.agent?.version ?? ''} at ${url}${doc.agent?.uptimeSeconds !== undefined ? `, up ${doc.agent.uptimeSeconds}s` : ''}${ready ? `, ${ready}` : ''}\n`;
+  return header + renderStatusTable(doc.targets.map(rowFromJson), now);
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: "show a running agent's targets (reads its /status endpoint)",
+  help: `Usage: rds-agent status [--url ${DEFAULT_STATUS_URL}] [--watch [--interval 2s]] [--json]
+
+Reads the /status document of a running agent (served by the prometheus
+exporter) and prints one row per target: state and reason, for how long,
+last probe latency, failed attempts in the current outage, when the next
+attempt is due, and the last error.
+
+Options:
+  --url <url>          the agent's prometheus exporter (default ${DEFAULT_STATUS_URL});
+                       basic auth: http://user:password@host:port
+  -w, --watch          refresh until interrupted
+  --interval <dur>     refresh period with --watch (default 2s)
+  --timeout <dur>      request deadline (default 5s)
+  --json               print the raw status document
+  --debug              print stack traces with errors
+  -h, --help           show this help
+
+Exit codes: 0 printed, 1 the agent could not be reached, 2 bad usage.
+`,
+  async run(args, io) {
+    let debug = false;
+    try {
+      const { values } = parseCommandArgs(args, {
+        url: { type: 'string' },
+        watch: { type: 'boolean', short: 'w' },
+        interval: { type: 'string' },
+        timeout: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      debug = values.debug === true;
+      if (values.help) {
+        io.stdout.write(this.help);
+        return 0;
+      }
+      const url = values.url ?? io.env['RDS_AGENT_STATUS_URL'] ?? DEFAULT_STATUS_URL;
+      const intervalMs = parseDurationFlag('interval', values.interval, 2000);
+      const timeoutMs = parseDurationFlag('timeout', values.timeout, 5000);
+      if (!values.watch) {
+        const doc = await fetchStatus(url, timeoutMs);
+        io.stdout.write(values.json ? `${JSON.stringify(doc, null, 2)}\n` : render(doc, url, Date.now()));
+        return 0;
+      }
+      return await watch(io, url, intervalMs, timeoutMs, values.json === true);
+    } catch (err) {
+      return reportError(err, io, { debug, command: 'status' });
+    }
+  },
+};
+
+async function watch(io: CliIo, url: string, intervalMs: number, timeoutMs: number, json: boolean): Promise<number> {
+  const stop = new AbortController();
+  const unsubscribe = io.onSignal((s) => {
+    if (s !== 'SIGHUP') stop.abort();
+  });
+  const tty = io.stdout.isTTY === true && !json;
+  try {
+    while (!stop.signal.aborted) {
+      let text: string;
+      try {
+        const doc = await fetchStatus(url, timeoutMs);
+        text = json ? `${JSON.stringify(doc)}\n` : render(doc, url, Date.now());
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        text = `${new Date().toISOString()} ${(err as Error).message}\n`;
+      }
+      // On a terminal, redraw in place; otherwise append (a log of snapshots).
+      io.stdout.write(tty ? `\x1b[H\x1b[2J${text}\n(refreshing every ${intervalMs / 1000}s; Ctrl-C to quit)\n` : `${text}\n`);
+      await delay(intervalMs, undefined, { signal: stop.signal }).catch(() => undefined);
+    }
+    return 0;
+  } finally {
+    unsubscribe();
+  }
+}

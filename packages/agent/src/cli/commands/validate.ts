@@ -1,0 +1,48 @@
+import type { Command } from '../command.js';
+import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
+import { reportError } from '../report-error.js';
+import { loadAgentConfig } from '../../runtime/load-config.js';
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check a config file and print every problem; starts nothing',
+  help: `Usage: rds-agent validate -c <file> [--set key=value ...]
+
+Reads the config (with \${env:NAME} / \${file:/path} substitution, RDS_AGENT_*
+variables and --set overrides), loads the plugins it names and validates
+everything. Every problem is printed on its own line as "key: message"
+(with the offending value, never a secret). Nothing is started.
+
+Options:
+  -c, --config <file>   config file (YAML or JSON); default: $RDS_AGENT_CONFIG
+  --set key=value       override a setting (dotted key), repeatable
+  --debug               print stack traces with errors
+  -h, --help            show this help
+
+Exit codes: 0 valid, 2 invalid.
+`,
+  async run(args, io) {
+    let debug = false;
+    let file: string | undefined;
+    try {
+      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true } });
+      debug = values.debug === true;
+      if (values.help) {
+        io.stdout.write(this.help);
+        return 0;
+      }
+      file = requireConfigPath(values.config, io.env);
+      const { config, plugins } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
+      const exporters = config.exporters.filter((e) => e.enabled).map((e) => e.type);
+      const thirdParty = plugins.filter((p) => p.source !== 'builtin').map((p) => p.name);
+      io.stdout.write(
+        `config OK: ${config.targets.length} ${config.targets.length === 1 ? 'target' : 'targets'} (${config.targets.map((t) => `${t.name}/${t.transport}`).join(', ')}), ` +
+          `exporters: ${exporters.length > 0 ? exporters.join(', ') : 'none enabled'}` +
+          `${thirdParty.length > 0 ? `, plugins: ${thirdParty.join(', ')}` : ''}\n`,
+      );
+      return 0;
+    } catch (err) {
+      return reportError(err, io, { debug, command: 'validate', ...(file ? { file } : {}) });
+    }
+  },
+};

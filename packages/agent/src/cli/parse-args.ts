@@ -1,0 +1,61 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+} as const satisfies Options;
+
+/** The parsed values of an options table: strings, booleans, or lists of them with `multiple`. */
+export type ParsedValues<O> = {
+  [K in keyof O]?: O[K] extends { type: 'boolean' } ? (O[K] extends { multiple: true } ? boolean[] : boolean) : O[K] extends { multiple: true } ? string[] : string;
+};
+
+/**
+ * `util.parseArgs` in strict mode with the common options added; a bad command line becomes a
+ * {@link UsageError} (exit 2) instead of a TypeError with a stack.
+ */
+export function parseCommandArgs<const O extends Options>(
+  args: readonly string[],
+  options: O,
+  allowPositionals = false,
+): { values: ParsedValues<O & typeof COMMON_OPTIONS>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: [...args], options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals });
+    return { values: parsed.values as ParsedValues<O & typeof COMMON_OPTIONS>, positionals: parsed.positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+/** `--set a.b=1 --set c=x` as `{ 'a.b': '1', c: 'x' }` (later flags win). */
+export function parseSetFlags(values: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects key=value (a dotted config key, e.g. exporters.prometheus.port=9100): got ${JSON.stringify(item)}`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The `-c/--config` value, required by every command that reads a config. */
+export function requireConfigPath(value: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  const file = value ?? env['RDS_AGENT_CONFIG'];
+  if (!file) throw new UsageError('missing -c/--config <file> (or RDS_AGENT_CONFIG)');
+  return file;
+}
+
+/** Parses `500ms`, `2s`, `1m` or a number of ms (CLI flags only; config durations are parsed by core). */
+export function parseDurationFlag(name: string, value: string | undefined, fallbackMs: number): number {
+  if (value === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) throw new UsageError(`--${name} expects a duration like 500ms, 2s or 1m: got ${JSON.stringify(value)}`);
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
+  const ms = Math.round(Number(m[1]) * factor);
+  if (ms <= 0) throw new UsageError(`--${name} must be greater than 0`);
+  return ms;
+}
