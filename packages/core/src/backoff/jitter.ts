@@ -20,7 +20,7 @@ export function applyJitter(interval: number, factor: number, random01: number):
   return interval * (1 + factor * (2 * random01 - 1));
 }
 
-/** A value uniformly in `[low, high]` from a draw in [0, 1). Pure, like {@link applyJitter}. */
+/** A value uniformly in `[low, high)` from a draw in [0, 1). Pure, like {@link applyJitter}. */
 export function randomBetween(low: number, high: number, random01: number): number {
   return low + (high - low) * random01;
 }
