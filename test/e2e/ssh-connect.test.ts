@@ -7,16 +7,19 @@ import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestSshd } from '../support/sshd.js';
-import { connectionState, sshTarget } from '../support/ssh-harness.js';
+import { connectionState, keepProcessAlive, sshTarget } from '../support/ssh-harness.js';
 
 let sshd: TestSshd;
+let release: () => void = () => undefined;
 
 before(async () => {
+  release = keepProcessAlive();
   sshd = await TestSshd.start({ identity: 'rds-e2e-1' });
 });
 
 after(async () => {
   await sshd?.stop();
+  release();
 });
 
 test('connects to real OpenSSH, passes probes, and runs RouterOS commands', async () => {

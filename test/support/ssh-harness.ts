@@ -121,3 +121,13 @@ export function handleCounts(): { sockets: number; timers: number } {
     timers: info.filter((r) => r === 'Timeout').length,
   };
 }
+
+/**
+ * Holds the event loop open while a real-time test waits: the agent's own timers are all unref'd
+ * (by design), so with sshd down nothing else would keep node from exiting mid-wait.
+ * Returns the release function.
+ */
+export function keepProcessAlive(): () => void {
+  const keeper = setInterval(() => undefined, 60_000);
+  return () => clearInterval(keeper);
+}

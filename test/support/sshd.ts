@@ -416,3 +416,27 @@ export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutM
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Sends `signal` to each PID that still exists; returns the PIDs signalled. */
+export function signalPids(pids: readonly number[], signal: NodeJS.Signals): number[] {
+  const done: number[] = [];
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+      done.push(pid);
+    } catch {
+      // gone already
+    }
+  }
+  return done;
+}
+
+/** True while `pid` is a live process (zombies awaiting their parent's wait() count as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
