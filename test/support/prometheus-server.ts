@@ -147,7 +147,7 @@ export class PrometheusServer {
         return last.find((s) => Number(s.value[1]) === value);
       }, timeoutMs);
     } catch (err) {
-      throw new Error(`${(err as Error).message}; last result: ${JSON.stringify(last)}; prometheus log: ${this.stderr.slice(-1000)}`);
+      throw new Error(`${(err as Error).message}; last result: ${JSON.stringify(last)}; prometheus log: ${this.stderr.slice(-1000)}`, { cause: err });
     }
   }
 

@@ -113,7 +113,7 @@ describe('PrometheusExporter endpoints', () => {
     assert.match(res.text, /<td class="name">rds-2<\/td>\s*<td class="state"[^>]*>disconnected<\/td>/);
     assert.match(res.text, /href="\/metrics"/);
     assert.match(res.text, /href="\/status"/);
-    assert.match(res.text, /4\.3 ms|4\.2 ms/);
+    assert.match(res.text, /4\.3&nbsp;ms|4\.2&nbsp;ms/);
   });
 });
 

@@ -82,7 +82,7 @@ export class RequestHandler {
       }
       case '/': {
         const doc = statusDocument(o.status, o.readiness, o.version, o.startedAt, o.clock.now());
-        send(res, 200, HTML, landingPage(doc, o.metricsPath), {
+        send(res, 200, HTML, landingPage(doc, o.metricsPath, o.clock.now()), {
           'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
         });
         return;
