@@ -1,4 +1,26 @@
-import { SystemClock } from '../clock/clock.js';
+import { abortReason } from '../clock/clock.js';
+
+/**
+ * The one real-time wait in `@rds-agent/core/testing`. Unlike the SystemClock's timers this one is
+ * deliberately NOT unref()'d: a test awaiting it must keep the process alive until it fires.
+ */
+function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortReason(signal!));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /** Thrown by {@link waitForCondition} when the condition did not hold in time. */
 export class WaitTimeoutError extends Error {
@@ -9,7 +31,7 @@ export class WaitTimeoutError extends Error {
  * Real-time bounded wait for real-peer (e2e) tests: resolves as soon as `check()` is truthy, checked
  * now, whenever `subscribe`'s callback is called, and every `pollMs`; rejects with
  * {@link WaitTimeoutError} after `timeoutMs`. The one helper in `@rds-agent/core/testing` that uses
- * real timers (the SystemClock), so a test never sleeps a fixed time. Unit tests use FakeClock.
+ * real timers, so a test never sleeps a fixed time. Unit tests use FakeClock.
  */
 export async function waitForCondition(
   check: () => boolean,
@@ -17,17 +39,16 @@ export async function waitForCondition(
 ): Promise<void> {
   const { timeoutMs = 5000, pollMs = 25, description = 'condition' } = options;
   if (check()) return;
-  const clock = new SystemClock();
   const done = new AbortController();
-  const deadline = clock.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let wake: () => void = () => undefined;
   const unsubscribe = options.subscribe?.(() => wake());
   try {
-    while (clock.now() < deadline) {
+    while (performance.now() < deadline) {
       const woken = new Promise<void>((resolve) => {
         wake = resolve;
       });
-      await Promise.race([woken, clock.sleep(Math.min(pollMs, Math.max(0, deadline - clock.now())), done.signal)]);
+      await Promise.race([woken, realSleep(Math.min(pollMs, Math.max(0, deadline - performance.now())), done.signal)]);
       if (check()) return;
     }
     if (check()) return;
@@ -44,7 +65,7 @@ export async function waitForCondition(
  */
 export async function withinRealTime<T>(promise: Promise<T>, ms: number, description = 'operation'): Promise<T> {
   const done = new AbortController();
-  const timeout = new SystemClock().sleep(ms, done.signal).then(
+  const timeout = realSleep(ms, done.signal).then(
     () => {
       throw new WaitTimeoutError(`${description} did not settle within ${ms} ms`);
     },
@@ -59,5 +80,5 @@ export async function withinRealTime<T>(promise: Promise<T>, ms: number, descrip
 
 /** Lets `ms` of real time pass, for "and nothing else happened" checks after an event in real-peer tests. */
 export function realTimeSettle(ms: number): Promise<void> {
-  return new SystemClock().sleep(ms);
+  return realSleep(ms);
 }
