@@ -14,7 +14,9 @@ import { FINGERPRINT_PATTERN } from '../config.js';
 const { utils } = ssh2;
 
 function publicLine(type: 'ed25519' | 'rsa'): { line: string; blob: Buffer; keyType: string } {
-  const pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
+  let pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
+  // ssh2 1.17 sometimes emits a 31-byte ed25519 public key (leading zero dropped): regenerate.
+  while (utils.parseKey(pair.public) instanceof Error) pair = utils.generateKeyPairSync('ed25519');
   const [keyType, b64] = pair.public.trim().split(/\s+/) as [string, string];
   return { line: `${keyType} ${b64}`, blob: Buffer.from(b64, 'base64'), keyType };
 }
