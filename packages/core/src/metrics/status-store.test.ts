@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ExponentialBackoff } from '../backoff/exponential.js';
+import { ErrorCode } from '../errors/codes.js';
+import { TransportError } from '../errors/transport-error.js';
+import { silentLogger } from '../logging/logger.js';
+import { createConnectionMonitor } from '../monitor/create-connection-monitor.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { FakeTransport } from '../testing/fake-transport.js';
+import { FixedRandom } from '../testing/fixed-random.js';
+import { MetricsHub } from './metrics-hub.js';
+import { StatusStore } from './status-store.js';
+
+describe('StatusStore', () => {
+  it('follows a target through events', () => {
+    const store = new StatusStore();
+    store.apply({ target: 'b', at: 0, type: 'target-info', transport: 'rds-ssh', labels: { probe_mode: 'command' } });
+    store.apply({ target: 'b', at: 10, type: 'state-changed', from: 'idle', to: 'connecting', reason: 'started' });
+    assert.deepEqual(store.get('b'), {
+      target: 'b',
+      transport: 'rds-ssh',
+      state: 'connecting',
+      reason: 'started',
+      since: 10,
+      attempts: 0,
+      labels: { probe_mode: 'command' },
+    });
+    store.apply({
+      target: 'b',
+      at: 20,
+      type: 'attempt',
+      attempt: 1,
+      outcome: 'failure',
+      durationMs: 10,
+      error: { code: ErrorCode.AUTH, reason: 'auth', message: 'denied', retryable: false },
+    });
+    store.apply({ target: 'b', at: 20, type: 'state-changed', from: 'connecting', to: 'disconnected', reason: 'auth' });
+    store.apply({ target: 'b', at: 20, type: 'backoff', delayMs: 16_000, nextAttemptAt: 16_020 });
+    let s = store.get('b')!;
+    assert.deepEqual([s.state, s.reason, s.attempts, s.nextAttemptAt], ['disconnected', 'auth', 1, 16_020]);
+    assert.deepEqual(s.lastError, { code: ErrorCode.AUTH, reason: 'auth', message: 'denied', retryable: false, at: 20 });
+    store.apply({ target: 'b', at: 16_030, type: 'state-changed', from: 'disconnected', to: 'connected', reason: 'connected' });
+    store.apply({ target: 'b', at: 21_030, type: 'probe', outcome: 'ok', latencyMs: 4, mode: 'keepalive' });
+    s = store.get('b')!;
+    assert.deepEqual([s.state, s.attempts, s.nextAttemptAt, s.lastProbeAt, s.lastProbeLatencyMs, s.probeMode], ['connected', 0, undefined, 21_030, 4, 'keepalive']);
+    store.apply({ target: 'b', at: 22_000, type: 'disconnected', reason: 'network', detectedBy: 'transport', message: 'reset' });
+    assert.deepEqual(store.get('b')!.lastError, { code: '', reason: 'network', message: 'reset', at: 22_000 });
+    store.apply({ target: 'b', at: 23_000, type: 'state-changed', from: 'disconnected', to: 'failed', reason: 'gave-up' });
+    assert.equal(store.get('b')!.nextAttemptAt, undefined);
+    store.apply({ target: 'b', at: 24_000, type: 'target-removed' });
+    assert.equal(store.get('b'), undefined);
+  });
+
+  it('lists targets sorted and answers readiness for all / any', () => {
+    const store = new StatusStore();
+    assert.equal(store.isReady('all'), true, 'all of none');
+    assert.equal(store.isReady('any'), false);
+    store.apply({ target: 'z', at: 0, type: 'state-changed', from: 'idle', to: 'connected', reason: 'connected' });
+    store.apply({ target: 'a', at: 0, type: 'state-changed', from: 'idle', to: 'disconnected', reason: 'network' });
+    assert.deepEqual(
+      store.list().map((s) => s.target),
+      ['a', 'z'],
+    );
+    assert.equal(store.isReady('all'), false);
+    assert.equal(store.isReady('any'), true);
+  });
+
+  it('reflects a monitor driven through the hub', async () => {
+    const clock = new FakeClock(1_000_000);
+    const random = new FixedRandom(0.5);
+    const hub = new MetricsHub(silentLogger(), 'v');
+    const store = new StatusStore();
+    hub.onEvent((e) => store.apply(e));
+    const transport = new FakeTransport({ labels: { host_key_verification: 'pinned' } });
+    const monitor = createConnectionMonitor({
+      target: 'rds1',
+      transport,
+      backoff: new ExponentialBackoff({ randomizationFactor: 0 }, { clock, random }),
+      clock,
+      random,
+      events: hub,
+      options: { transportType: 'fake', firstAttemptJitterMs: 0 },
+    });
+    transport.failNextConnects(2, new TransportError(ErrorCode.REFUSED, 'refused'));
+    monitor.start();
+    await clock.flush();
+    let s = store.get('rds1')!;
+    assert.deepEqual([s.state, s.reason, s.attempts, s.nextAttemptAt, s.transport], ['disconnected', 'refused', 1, 1_001_000, 'fake']);
+    await clock.tickAsync(3000);
+    s = store.get('rds1')!;
+    assert.deepEqual([s.state, s.attempts, s.nextAttemptAt, s.since], ['connected', 0, undefined, 1_003_000]);
+    assert.equal(store.isReady('all'), true);
+    await monitor.stop();
+    assert.equal(store.get('rds1')!.state, 'stopped');
+  });
+});
