@@ -5,7 +5,7 @@ import type { Clock, ReadinessRule, StatusReader } from '@rds-agent/core';
 import { Registry } from 'prom-client';
 import type { BasicAuth } from '../auth/basic-auth.js';
 import { OPENMETRICS_CONTENT_TYPE } from '../registry/openmetrics.js';
-import type { PromMetricStore } from '../registry/prom-metric-store.js';
+import type { ExpositionFormat, PromMetricStore } from '../registry/prom-metric-store.js';
 import { landingPage } from './landing-page.js';
 import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
 import { statusDocument } from './status-document.js';
@@ -38,6 +38,8 @@ export interface RequestHandlerOptions {
  * endpoint needs it. Responses are never cached by intermediaries.
  */
 export class RequestHandler {
+  private readonly compressed: Partial<Record<ExpositionFormat, { readonly body: Buffer; readonly gz: Buffer }>> = {};
+
   constructor(private readonly options: RequestHandlerOptions) {}
 
   /** The `(req, res)` listener for `http.createServer` / `https.createServer`. */
@@ -93,17 +95,26 @@ export class RequestHandler {
   }
 
   private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const openMetrics = wantsOpenMetrics(req.headers.accept);
-    const text = openMetrics ? await this.options.store.renderOpenMetrics() : await this.options.store.renderText();
-    const contentType = openMetrics ? OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
+    const format = wantsOpenMetrics(req.headers.accept) ? 'openmetrics' : 'text';
+    const body = await this.options.store.render(format);
+    const contentType = format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
     const headers: Record<string, string> = { Vary: 'Accept, Accept-Encoding' };
     if (acceptsGzip(req.headers['accept-encoding'])) {
       headers['Content-Encoding'] = 'gzip';
-      // Fastest level: exposition text compresses ~10x even so, and scrape CPU matters more than bytes.
-      send(res, 200, contentType, await gzip(text, { level: zlibConstants.Z_BEST_SPEED }), headers);
+      send(res, 200, contentType, await this.gzipped(format, body), headers);
     } else {
-      send(res, 200, contentType, text, headers);
+      send(res, 200, contentType, body, headers);
     }
+  }
+
+  /** The gzip of `body`, reused while the store keeps returning the very same (unchanged) Buffer. */
+  private async gzipped(format: ExpositionFormat, body: Buffer): Promise<Buffer> {
+    const cached = this.compressed[format];
+    if (cached?.body === body) return cached.gz;
+    // Fastest level: exposition text still compresses ~10x, and scrape CPU matters more than bytes.
+    const gz = await gzip(body, { level: zlibConstants.Z_BEST_SPEED });
+    this.compressed[format] = { body, gz };
+    return gz;
   }
 }
 

@@ -115,6 +115,10 @@ describe('PromMetricStore', () => {
     store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 1 });
     const first = await store.renderText();
     assert.equal(await store.renderText(), first);
+    const bytes = await store.render('text');
+    assert.equal(await store.render('text'), bytes, 'unchanged: the very same Buffer (its gzip can be reused)');
+    store.record({ op: 'add', metric: Metrics.hookErrors, labels: { target: 'a' }, value: 1 });
+    assert.notEqual(await store.render('text'), bytes);
     store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 0 });
     assert.equal(sample(await store.renderText(), 'rds_connection_state{target="a"}'), 0);
     assert.equal(sample(await store.renderOpenMetrics(), 'rds_connection_state{target="a"}'), 0);

@@ -9,6 +9,11 @@ import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
  */
 const LINT_FAILING_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
+/** The two exposition formats served. */
+export type ExpositionFormat = 'text' | 'openmetrics';
+
+const EOF = Buffer.from('# EOF\n', 'utf8');
+
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
 interface Family {
@@ -18,8 +23,8 @@ interface Family {
   readonly hasTarget: boolean;
   /** Bumped by every update; a render only caches its text if nothing changed meanwhile. */
   version: number;
-  text?: string;
-  openMetrics?: string;
+  text?: Buffer;
+  openMetrics?: Buffer;
   /** target -> (series key -> labels), so `forget` can remove exactly that target's series. */
   readonly byTarget: Map<string, Map<string, Labels>>;
 }
@@ -45,6 +50,9 @@ export class PromMetricStore implements MetricSink {
   readonly processRegistry: Registry | undefined;
   private readonly families = new Map<string, Family>();
   private readonly prefix: string;
+  /** Bumped by every update to any family. */
+  private version = 0;
+  private readonly whole: Partial<Record<ExpositionFormat, { readonly version: number; readonly body: Buffer }>> = {};
 
   constructor(options: PromMetricStoreOptions = {}) {
     this.prefix = options.prefix ?? '';
@@ -91,40 +99,57 @@ export class PromMetricStore implements MetricSink {
     this.touch(family);
   }
 
-  /** The classic text exposition (`text/plain; version=0.0.4`). */
-  async renderText(): Promise<string> {
-    let out = '';
+  /**
+   * The exposition as UTF-8 bytes: classic text (`text/plain; version=0.0.4`) or OpenMetrics 1.0
+   * (`# EOF` included). Families are cached as bytes, so an unchanged family costs one memcpy; when
+   * nothing changed at all (and no process metrics are collected) the previous Buffer itself is
+   * returned, which lets the caller reuse its compressed form too.
+   */
+  async render(format: ExpositionFormat): Promise<Buffer> {
+    const openMetrics = format === 'openmetrics';
+    const whole = this.whole[format];
+    if (!this.processRegistry && whole && whole.version === this.version) return whole.body;
+    const version = this.version;
+    const parts: Buffer[] = [];
     for (const family of this.families.values()) {
-      let text = family.text;
-      if (text === undefined) {
-        const version = family.version;
-        text = await this.registry.getSingleMetricAsString(family.name);
-        if (family.version === version) family.text = text;
+      let bytes = openMetrics ? family.openMetrics : family.text;
+      if (bytes === undefined) {
+        const familyVersion = family.version;
+        bytes = Buffer.from(
+          openMetrics ? writeOpenMetricsFamily(snapshot(await family.metric.get())) : `${await this.registry.getSingleMetricAsString(family.name)}\n`,
+          'utf8',
+        );
+        // An update that landed while this family was being rendered leaves it uncached.
+        if (family.version === familyVersion) {
+          if (openMetrics) family.openMetrics = bytes;
+          else family.text = bytes;
+        }
       }
-      out += `${text}\n`;
-    }
-    if (this.processRegistry) out += await this.processRegistry.metrics();
-    return out;
-  }
-
-  /** The OpenMetrics 1.0 exposition, `# EOF` included. */
-  async renderOpenMetrics(): Promise<string> {
-    let out = '';
-    for (const family of this.families.values()) {
-      let text = family.openMetrics;
-      if (text === undefined) {
-        const version = family.version;
-        text = writeOpenMetricsFamily(snapshot(await family.metric.get()));
-        if (family.version === version) family.openMetrics = text;
-      }
-      out += text;
+      parts.push(bytes);
     }
     if (this.processRegistry) {
-      for (const metric of this.processRegistry.getMetricsAsArray()) {
-        out += writeOpenMetricsFamily(snapshot(await (metric as unknown as PromMetric).get()));
+      let text = '';
+      if (openMetrics) {
+        for (const metric of this.processRegistry.getMetricsAsArray()) text += writeOpenMetricsFamily(snapshot(await (metric as unknown as PromMetric).get()));
+      } else {
+        text = await this.processRegistry.metrics();
       }
+      parts.push(Buffer.from(text, 'utf8'));
     }
-    return `${out}# EOF\n`;
+    if (openMetrics) parts.push(EOF);
+    const body = Buffer.concat(parts);
+    if (this.version === version) this.whole[format] = { version, body };
+    return body;
+  }
+
+  /** The classic text exposition as a string (diagnostics and tests). */
+  async renderText(): Promise<string> {
+    return (await this.render('text')).toString('utf8');
+  }
+
+  /** The OpenMetrics exposition as a string (diagnostics and tests). */
+  async renderOpenMetrics(): Promise<string> {
+    return (await this.render('openmetrics')).toString('utf8');
   }
 
   /** Series currently held for `target`, per exported metric name (for tests and `/status`). */
@@ -148,6 +173,7 @@ export class PromMetricStore implements MetricSink {
   }
 
   private touch(family: Family): void {
+    this.version++;
     family.version++;
     family.text = undefined;
     family.openMetrics = undefined;
