@@ -47,4 +47,23 @@ describe('otel exporter shutdown in a real process', () => {
       assert.equal(valueOf(delay), value / 1000);
     });
   }
+
+  for (const protocol of ['http/protobuf', 'grpc'] as const) {
+    it(`${protocol}: a hung or dead collector does not keep the process alive past the export timeout`, async () => {
+      receiver.behaviour = { delayMs: 60_000 };
+      try {
+        const hung = await runChild([protocol, receiver.urlFor(protocol), '1', '1s'], 15_000);
+        assert.equal(hung.code, 0, hung.out);
+      } finally {
+        receiver.behaviour = {};
+      }
+      await receiver.stop();
+      try {
+        const dead = await runChild([protocol, receiver.urlFor(protocol), '1', '1s'], 15_000);
+        assert.equal(dead.code, 0, dead.out);
+      } finally {
+        await receiver.restart();
+      }
+    });
+  }
 });
