@@ -5,6 +5,27 @@ import { reportError } from '../report-error.js';
 import { loadAgentConfig } from '../../runtime/load-config.js';
 import { toYaml } from '../../output/to-yaml.js';
 
+type Redacted = Record<string, unknown> & {
+  backoff: { strategy: string; params: Record<string, unknown> };
+  targets: (Record<string, unknown> & { backoff: { strategy: string; params: Record<string, unknown> } })[];
+  exporters: { type: string; enabled: boolean; options: Record<string, unknown> }[];
+};
+
+/**
+ * Puts the validated config back into the shape of a config file (`backoff: {strategy, ...params}`,
+ * `exporters: {<type>: {enabled, ...options}}`), so the output can be saved and loaded as is.
+ */
+export function toFileShape(redacted: Record<string, unknown>): Record<string, unknown> {
+  const c = redacted as Redacted;
+  const flat = (b: { strategy: string; params: Record<string, unknown> }): Record<string, unknown> => ({ strategy: b.strategy, ...b.params });
+  return {
+    ...c,
+    backoff: flat(c.backoff),
+    targets: c.targets.map((t) => ({ ...t, backoff: flat(t.backoff) })),
+    exporters: Object.fromEntries(c.exporters.map((e) => [e.type, { enabled: e.enabled, ...e.options }])),
+  };
+}
+
 export const printConfigCommand: Command = {
   name: 'print-config',
   summary: 'print the effective config (file + env + flags) with secrets redacted',
@@ -37,7 +58,7 @@ Exit codes: 0 printed, 2 invalid configuration.
       }
       file = requireConfigPath(values.config, io.env);
       const { config, registry, file: resolved } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
-      const redacted = redactConfig(config, registry);
+      const redacted = toFileShape(redactConfig(config, registry));
       io.stdout.write(values.json ? `${JSON.stringify(redacted, null, 2)}\n` : `# effective configuration of ${resolved} (secrets redacted; durations in ms)\n${toYaml(redacted)}`);
       return 0;
     } catch (err) {
