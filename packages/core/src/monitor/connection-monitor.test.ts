@@ -295,8 +295,12 @@ describe('ConnectionMonitor: loss detection', () => {
     assert.equal(transport.probeCalls, 1, 'probe in flight');
     await to(clock, 7999);
     assert.equal(monitor.state, 'connected');
+    assert.equal(transport.hangingCalls, 1);
     await to(clock, 8000);
     assert.notEqual(monitor.state, 'connected');
+    assert.equal(transport.probeCalls, 1);
+    assert.equal(transport.abortedCalls, 1, "the probe's signal was aborted at the deadline");
+    assert.equal(transport.hangingCalls, 1, 'only the (hung) reconnect waits');
     const lost = rec.eventsOf('disconnected');
     assert.deepEqual(
       lost.map((e) => [e.at, e.reason, e.detectedBy]),
@@ -425,8 +429,11 @@ describe('ConnectionMonitor: connect deadline, error classes, giving up', () => 
     monitor.start();
     await to(clock, 9999);
     assert.equal(monitor.state, 'connecting');
+    assert.equal(transport.hangingCalls, 1);
     await to(clock, 10_000);
     assert.equal(monitor.state, 'disconnected');
+    assert.equal(transport.hangingCalls, 0);
+    assert.equal(transport.abortedCalls, 1, "the connect's signal was aborted at the deadline");
     const attempt = rec.eventsOf('attempt')[0]!;
     assert.deepEqual([attempt.outcome, attempt.durationMs, attempt.error?.reason], ['failure', 10_000, 'timeout']);
     assert.equal(rec.value(Metrics.connectErrors, { target: T, reason: 'timeout' }), 1);

@@ -51,6 +51,8 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
    * itself. A caller that closes before every connect (the monitor) keeps this at 0.
    */
   connectsWithoutClose = 0;
+  /** Hung connects and probes that ended because their AbortSignal aborted (a deadline or a stop). */
+  abortedCalls = 0;
   /** Every call in order: `connect`, `close`, `probe`, `run:<command>`. */
   readonly calls: string[] = [];
 
@@ -78,6 +80,11 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   /** Whether a connection is up. */
   get isConnected(): boolean {
     return this.connected;
+  }
+
+  /** Hung connects and probes still waiting for their signal: 0 proves a caller aborted them. */
+  get hangingCalls(): number {
+    return this.pending.size;
   }
 
   /** How many `onLost` listeners are subscribed (proves callers unsubscribe). */
@@ -261,7 +268,10 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
         signal.removeEventListener('abort', onAbort);
         reject(err);
       };
-      const onAbort = (): void => release(TransportError.from(abortReason(signal)));
+      const onAbort = (): void => {
+        this.abortedCalls += 1;
+        release(TransportError.from(abortReason(signal)));
+      };
       this.pending.add(release);
       signal.addEventListener('abort', onAbort, { once: true });
     });
