@@ -1,0 +1,228 @@
+/**
+ * Helpers for tests that drive the built `rds-agent` CLI as a child process (the behaviour under
+ * test is process-level: exit codes, signals, stdout/stderr). Every wait is bounded.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
+
+/** The built CLI entry (`test/dist/support/` -> repo root). */
+export const CLI_PATH = fileURLToPath(new URL('../../../packages/agent/dist/cli/main.js', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Environment for children: the test's own, minus anything that would change the agent's config. */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('RDS_AGENT_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Runs `rds-agent <args>` to completion (killed after `timeoutMs`). */
+export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: childEnv(options.env), cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`rds-agent ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    timer.unref();
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** One JSON log line of the agent (pino). */
+export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+
+/**
+ * A running `rds-agent run` child: its JSON log lines, ways to wait for one, signals, and its exit.
+ * Stop it in `after()`/`finally` with {@link AgentProcess.kill} (SIGKILL by PID) if a test failed.
+ */
+export class AgentProcess {
+  readonly logs: LogLine[] = [];
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly waiters = new Set<() => void>();
+  private readonly child: ChildProcess;
+
+  constructor(args: readonly string[], env: Record<string, string> = {}) {
+    this.child = spawn(process.execPath, [CLI_PATH, ...args], { env: childEnv(env), cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let partial = '';
+    this.child.stdout!.on('data', (c: Buffer) => {
+      const text = c.toString();
+      this.stdout += text;
+      partial += text;
+      const lines = partial.split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        try {
+          this.logs.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.logs.push({ msg: line });
+        }
+      }
+      this.wake();
+    });
+    this.child.stderr!.on('data', (c: Buffer) => {
+      this.stderr += c.toString();
+      this.wake();
+    });
+    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    void this.exited.then(() => this.wake());
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    this.child.kill(sig);
+  }
+
+  /** Last resort cleanup: SIGKILL this child (by its handle/PID) if it still runs. */
+  kill(): void {
+    if (this.running) this.child.kill('SIGKILL');
+  }
+
+  /** Resolves with the first log line (from index `from`) matching `match`; rejects after `timeoutMs` or when the process exits. */
+  async waitForLog(match: (line: LogLine) => boolean, options: { timeoutMs?: number; from?: number; description?: string } = {}): Promise<LogLine> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs.slice(options.from ?? 0).find(match);
+      if (found) return found;
+      if (!this.running) throw new Error(`agent exited before ${options.description ?? 'the expected log line'}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? 'a log line'}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, Math.min(left, 250));
+        function done(): void {
+          clearTimeout(t);
+          resolve();
+        }
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  /** The Prometheus exporter's base URL, from its "listening" log line (configs use port 0). */
+  async prometheusUrl(timeoutMs = 10_000): Promise<string> {
+    const line = await this.waitForLog((l) => l.msg === 'prometheus exporter listening', { timeoutMs, description: 'prometheus exporter listening' });
+    return new URL(String(line['url'])).origin;
+  }
+
+  /** Waits for exit, SIGKILLing after `timeoutMs`. */
+  async waitForExit(timeoutMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; elapsedMs: number }> {
+    const started = Date.now();
+    const timer = setTimeout(() => this.kill(), timeoutMs);
+    timer.unref();
+    const result = await this.exited;
+    clearTimeout(timer);
+    return { ...result, elapsedMs: Date.now() - started };
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+    this.waiters.clear();
+  }
+}
+
+/** A private temp dir, removed by `cleanup()`. */
+export async function tempDir(prefix = 'rds-agent-test-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Writes a simulator's generated client key (mode 0600) and returns the path. */
+export async function writeClientKey(dir: string, name: string, sim: RdsSimulator): Promise<string> {
+  const file = join(dir, `${name}.key`);
+  await writeFile(file, sim.clientPrivateKey ?? '', { mode: 0o600 });
+  return file;
+}
+
+/** A YAML `rds-ssh` target entry for a simulator (indented for a `targets:` list). */
+export function simTarget(name: string, sim: RdsSimulator, keyFile: string, extra = ''): string {
+  return `  - name: ${name}
+    transport: rds-ssh
+    options:
+      host: 127.0.0.1
+      port: ${sim.port}
+      username: ${sim.username}
+      privateKeyFile: ${JSON.stringify(keyFile)}
+      hostKeyFingerprints: [${JSON.stringify(sim.hostKeyFingerprint)}]
+${extra}`;
+}
+
+/** Fast monitor/backoff settings so that every reaction in a test happens within a second or two. */
+export const FAST_SETTINGS = `logLevel: info
+logFormat: json
+shutdownTimeout: 5s
+monitor:
+  probeInterval: 300ms
+  probeTimeout: 1s
+  connectTimeout: 2s
+  firstAttemptJitter: 0
+backoff:
+  strategy: exponential
+  initialInterval: 100ms
+  maxInterval: 500ms
+  randomizationFactor: 0
+`;
+
+/** Fetches a running agent's `/status` JSON. */
+export async function fetchStatus(baseUrl: string): Promise<{ targets: { target: string; state: string; reason: string }[] }> {
+  const res = await fetch(`${baseUrl}/status`, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`/status answered ${res.status}`);
+  return (await res.json()) as { targets: { target: string; state: string; reason: string }[] };
+}
+
+/** Polls `/status` until `check` holds (bounded real-time wait; a real peer is involved). */
+export async function waitForStatus(
+  baseUrl: string,
+  check: (targets: Map<string, string>) => boolean,
+  options: { timeoutMs?: number; description?: string } = {},
+): Promise<Map<string, string>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  let last = new Map<string, string>();
+  while (Date.now() < deadline) {
+    try {
+      last = new Map((await fetchStatus(baseUrl)).targets.map((t) => [t.target, t.state]));
+      if (check(last)) return last;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${options.description ?? 'status'}; last: ${JSON.stringify([...last])}`);
+}
+
+/** Waits (bounded) until `check()` holds; for counters on in-process peers such as the simulator. */
+export async function eventually(check: () => boolean, timeoutMs: number, description: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
