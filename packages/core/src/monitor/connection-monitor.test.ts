@@ -345,6 +345,27 @@ describe('ConnectionMonitor: loss detection', () => {
     );
   });
 
+  it('run() fails fast while not connected and turns a connection error into a loss', async (t) => {
+    const { clock, monitor, transport, rec } = setup();
+    t.after(() => monitor.stop());
+    await assert.rejects(monitor.run('/system/resource/print'), { code: ErrorCode.NOT_CONNECTED });
+    assert.equal(transport.runCalls, 0, 'not even tried');
+    monitor.start();
+    await clock.flush();
+    transport.setCommandResult('/system/resource/print', 'uptime: 1h');
+    transport.setCommandResult('/disk/add', new TransportError(ErrorCode.COMMAND, 'failure: not enough space'));
+    transport.setCommandResult('/disk/print', new TransportError(ErrorCode.NETWORK, 'channel closed'));
+    assert.equal(await monitor.run('/system/resource/print'), 'uptime: 1h');
+    await assert.rejects(monitor.run('/disk/add'), { code: ErrorCode.COMMAND });
+    assert.equal(monitor.state, 'connected', 'a device error is not a loss');
+    transport.hangConnects(true);
+    await assert.rejects(monitor.run('/disk/print'), { code: ErrorCode.NETWORK });
+    assert.deepEqual(
+      rec.eventsOf('disconnected').map((e) => [e.reason, e.detectedBy]),
+      [['network', 'command']],
+    );
+  });
+
   it('handles a loss once even when several paths report it', async (t) => {
     const { clock, monitor, transport, rec } = setup();
     t.after(() => monitor.stop());

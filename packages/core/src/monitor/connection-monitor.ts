@@ -9,8 +9,8 @@ import { ErrorCode } from '../errors/codes.js';
 import { TransportError, isConnectionError } from '../errors/transport-error.js';
 import type { Logger } from '../logging/logger.js';
 import { Tokens } from '../tokens.js';
-import type { Transport } from '../transport/transport.js';
-import { isTransportDescriber } from '../transport/transport.js';
+import type { RunOptions, Transport } from '../transport/transport.js';
+import { isCommandRunner, isTransportDescriber } from '../transport/transport.js';
 import { untilAborted, withDeadline } from './deadline.js';
 import type { ConnectionState, DetectedBy, MonitorEvent, MonitorEventSink } from './events.js';
 import type { MonitorOptions } from './monitor-options.js';
@@ -122,7 +122,7 @@ export class ConnectionMonitor {
   start(): void {
     if (this.loop || this.stopRequested) return;
     this.emitTargetInfo(true);
-    this.loop = this.run();
+    this.loop = this.runLoop();
   }
 
   /**
@@ -171,13 +171,34 @@ export class ConnectionMonitor {
   }
 
   /**
-   * Tells the monitor a command run by a caller failed. A connection-class TransportError
+   * Tells the monitor a command run by a caller failed (callers using {@link run} need not). A connection-class TransportError
    * (`isConnectionError`) while connected counts as a loss (`detectedBy: 'command'`); anything else
    * (a device error, an abort, a plain Error) is ignored.
    */
   reportCommandError(err: unknown): void {
     if (!isConnectionError(err)) return;
     this.noteLoss(err.reason, err.message, 'command', this.cycle);
+  }
+
+  /**
+   * Runs a device command through the transport (when it is a {@link CommandRunner}) the way the
+   * reference's callers did: fails fast with `RDS_AGENT_ERR_NOT_CONNECTED` while the target is not
+   * connected instead of waiting, and reports a connection-class failure as a loss
+   * (`detectedBy: 'command'`) before rethrowing it.
+   */
+  async run(command: string, options?: RunOptions): Promise<string> {
+    if (!isCommandRunner(this.transport)) {
+      throw new TransportError(ErrorCode.NOT_CONNECTED, `transport of ${this.target} cannot run commands`, { retryable: false });
+    }
+    if (this.currentState !== 'connected') {
+      throw new TransportError(ErrorCode.NOT_CONNECTED, `${this.target} is unavailable (${this.currentState})`);
+    }
+    try {
+      return await this.transport.run(command, options);
+    } catch (err) {
+      this.reportCommandError(err);
+      throw err;
+    }
   }
 
   /**
@@ -217,7 +238,7 @@ export class ConnectionMonitor {
   // ---------------------------------------------------------------------------------------------
   // The loop
 
-  private async run(): Promise<void> {
+  private async runLoop(): Promise<void> {
     let outage: Outage = { startedAt: this.clock.now(), attempts: 0, initial: true };
     let wait = 0; // before the next attempt; Infinity = only on reconnect()
     let reason = 'started';
