@@ -11,7 +11,7 @@
  * Needs root (it creates a user and runs sshd) and `/usr/sbin/sshd` (`apt-get install openssh-server`).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,21 +233,36 @@ export class TestSshd {
     chownSync(authorizedKeysFile(), uid, gid);
   }
 
-  /** The per-connection processes of the test user: a `[priv]` monitor and a `@notty` one per connection. */
+  /**
+   * The per-connection processes of THIS sshd: a `[priv]` monitor and a `@notty` one per connection.
+   * Found through their sockets (an fd on a TCP socket whose local port is this sshd's), not by
+   * name or parentage alone: other test runs may use the same user at the same time, and sessions
+   * are re-parented to init when the listener stops. Right after login the unprivileged child still
+   * carries its parent's `[priv]` title for a moment (measured): a `[priv]` whose parent is a
+   * `[priv]` is that child, reported as `user`.
+   */
   sessionProcesses(): SshdSessionProcess[] {
-    const found: SshdSessionProcess[] = [];
+    const inodes = socketInodesOnPort(this.port);
+    const raw: Array<{ pid: number; ppid: number; kind: 'priv' | 'user' }> = [];
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
-      let cmdline: string;
+      let kind: 'priv' | 'user';
+      let ppid: number;
       try {
-        cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        if (cmdline === `sshd: ${E2E_USER} [priv]`) kind = 'priv';
+        else if (cmdline === `sshd: ${E2E_USER}@notty`) kind = 'user';
+        else continue;
+        if (!holdsSocket(Number(entry), inodes)) continue;
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       } catch {
         continue; // exited meanwhile
       }
-      if (cmdline === `sshd: ${E2E_USER} [priv]`) found.push({ pid: Number(entry), kind: 'priv' });
-      else if (cmdline === `sshd: ${E2E_USER}@notty`) found.push({ pid: Number(entry), kind: 'user' });
+      raw.push({ pid: Number(entry), ppid, kind });
     }
-    return found;
+    const privPids = new Set(raw.filter((p) => p.kind === 'priv').map((p) => p.pid));
+    return raw.map((p) => ({ pid: p.pid, kind: p.kind === 'priv' && privPids.has(p.ppid) ? 'user' : p.kind }));
   }
 
   /** Sessions (connections) the test user has open, counted by their `[priv]` monitors. */
@@ -322,6 +337,29 @@ export class TestSshd {
     writeFileSync(join(this.dir, 'sshd_config'), config, { mode: 0o600 });
     execFileSync(SSHD, ['-t', '-f', join(this.dir, 'sshd_config')]);
   }
+}
+
+/** Inodes of the IPv4 TCP sockets whose local port is `port` (from /proc/net/tcp). */
+function socketInodesOnPort(port: number): Set<string> {
+  const hexPort = ':' + port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length > 9 && cols[1]!.endsWith(hexPort)) inodes.add(cols[9]!);
+  }
+  return inodes;
+}
+
+function holdsSocket(pid: number, inodes: Set<string>): boolean {
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m && inodes.has(m[1]!)) return true;
+    } catch {
+      // fd closed meanwhile
+    }
+  }
+  return false;
 }
 
 function ensureUser(): void {

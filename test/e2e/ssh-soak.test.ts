@@ -1,0 +1,87 @@
+/**
+ * Real OpenSSH e2e, scenario 8: 200 loss/recovery cycles against one sshd. Proves that
+ * close-before-reconnect holds (sshd never shows more than one session for the target) and that
+ * the agent leaks nothing (its sockets and timers return to the count before the monitor started).
+ * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
+ */
+import 'reflect-metadata';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { waitForCondition } from '@rds-agent/core/testing';
+import { TestSshd } from '../support/sshd.js';
+import { connectionState, handleCounts, keepProcessAlive, sshTarget } from '../support/ssh-harness.js';
+
+const CYCLES = 200;
+
+let sshd: TestSshd;
+let release: () => void = () => undefined;
+
+before(async () => {
+  release = keepProcessAlive();
+  sshd = await TestSshd.start();
+});
+
+after(async () => {
+  await sshd?.stop();
+  release();
+});
+
+test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session and no leaked handles`, { timeout: 180_000 }, async () => {
+  const before = handleCounts();
+  const t = sshTarget({
+    host: sshd.host,
+    port: sshd.port,
+    username: sshd.user,
+    privateKeyFile: sshd.clientKeyFile,
+    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+    monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 10 },
+  });
+  // Sample sshd's view continuously, not just between cycles: a leak shows up mid-reconnect.
+  let maxSessions = 0;
+  let samples = 0;
+  const sampler = setInterval(() => {
+    samples += 1;
+    maxSessions = Math.max(maxSessions, sshd.sessionCount());
+  }, 25);
+  try {
+    t.monitor.start();
+    for (let cycle = 1; cycle <= CYCLES; cycle++) {
+      await t.recorder.waitFor((r) => r.eventsOf('recovered').length === cycle, {
+        timeoutMs: 10_000,
+        description: `recovery #${cycle}`,
+      });
+      await t.transport.run(':put 1'); // the post-login sshd process now exists
+      maxSessions = Math.max(maxSessions, sshd.sessionCount());
+      sshd.killSessions('all', 'SIGKILL');
+      await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === cycle, {
+        timeoutMs: 10_000,
+        description: `loss #${cycle}`,
+      });
+    }
+    await t.recorder.waitFor((r) => r.eventsOf('recovered').length === CYCLES + 1, { timeoutMs: 10_000, description: 'final recovery' });
+  } finally {
+    clearInterval(sampler);
+    await t.stop();
+  }
+
+  assert.ok(samples > CYCLES, `sampled sshd ${samples} times`);
+  assert.equal(maxSessions, 1, 'sshd never saw two sessions from the target at once');
+  const lost = t.recorder.eventsOf('disconnected');
+  assert.equal(lost.length, CYCLES);
+  assert.ok(lost.every((d) => d.detectedBy === 'transport' && d.reason === 'network'));
+  assert.equal(t.recorder.value('rds_disconnects_total', { target: t.target, reason: 'network' }), CYCLES);
+  assert.equal(t.recorder.value('rds_reconnect_total', { target: t.target, status: 'success' }), CYCLES + 1);
+  assert.equal(t.recorder.histogram('rds_reconnect_duration_seconds', { target: t.target }).count, CYCLES + 1);
+  assert.equal(connectionState(t), 0);
+
+  await sshd.waitForSessions(0);
+  // Closed sockets and cleared timers leave the handle list asynchronously: wait, bounded.
+  await waitForCondition(
+    () => {
+      const now = handleCounts();
+      return now.sockets <= before.sockets && now.timers <= before.timers;
+    },
+    { timeoutMs: 5_000, description: 'handles back to the start count' },
+  ).catch(() => undefined);
+  assert.deepEqual(handleCounts(), before, 'TCPSocketWrap and Timeout handles are back to the start count');
+});
