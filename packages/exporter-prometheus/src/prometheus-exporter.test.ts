@@ -38,6 +38,7 @@ describe('PrometheusExporter endpoints', () => {
     assert.equal(sample(res.text, 'rds_connect_errors_total{target="rds-2",reason="timeout"}'), 1);
     assert.equal(sample(res.text, 'rds_backoff_delay_seconds{target="rds-2"}'), 2);
     assert.equal(sample(res.text, 'rds_agent_build_info{version="1.2.3"}'), 1);
+    assert.equal(sample(res.text, 'rds_exporter_errors_total{exporter="prometheus"}'), 0);
     assert.equal(sample(res.text, 'rds_connection_last_change_timestamp_seconds{target="rds-1"}'), T0 / 1000);
   });
 

@@ -107,6 +107,8 @@ export class PrometheusExporter implements MetricsExporter {
     this.server = server;
     // Subscribing replays current gauges, so the first scrape already shows every target's state.
     this.unsubscribe = context.metrics.subscribe(context.name, store);
+    // Present at 0 from the first scrape, so alerts on increase() see the first error.
+    context.metrics.publish({ op: 'add', metric: Metrics.exporterErrors, labels: { exporter: context.name }, value: 0 });
     await listen(server, config, keyOf, signal);
     server.on('error', (err) => this.reportError(err, 'server error'));
     if (tls) server.on('tlsClientError', () => undefined); // a client that fails the handshake is its own problem
