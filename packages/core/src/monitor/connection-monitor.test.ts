@@ -17,7 +17,7 @@ import { RecordingExporter } from '../testing/recording-exporter.js';
 import { SequenceRandom } from '../testing/sequence-random.js';
 import type { Transport } from '../transport/transport.js';
 import { createConnectionMonitor } from './create-connection-monitor.js';
-import type { ConnectionMonitor } from './connection-monitor.js';
+import { MIN_RETRY_DELAY_MS, type ConnectionMonitor } from './connection-monitor.js';
 import type { MonitorOptions } from './monitor-options.js';
 import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
 
@@ -490,6 +490,20 @@ describe('ConnectionMonitor: connect deadline, error classes, giving up', () => 
       assert.equal(rec.value(Metrics.connectErrors, { target: T, reason }), 3);
     });
   }
+
+  it('never retries faster than MIN_RETRY_DELAY_MS, even when the strategy says 0', async (t) => {
+    const zero: BackoffStrategy = { next: () => 0, reset: () => undefined, maxDelayMs: 0 };
+    const { clock, monitor, transport } = setup({ strategy: zero });
+    t.after(() => monitor.stop());
+    transport.failAllConnects();
+    monitor.start();
+    await to(clock, MIN_RETRY_DELAY_MS - 1);
+    assert.equal(transport.connectCalls, 1);
+    await to(clock, MIN_RETRY_DELAY_MS);
+    assert.equal(transport.connectCalls, 2);
+    await to(clock, 10 * MIN_RETRY_DELAY_MS);
+    assert.equal(transport.connectCalls, 11);
+  });
 
   it('wraps non-TransportErrors thrown by a transport and retries them', async (t) => {
     const fake = new FakeTransport();

@@ -16,6 +16,12 @@ import type { ConnectionState, DetectedBy, MonitorEvent, MonitorEventSink } from
 import type { MonitorOptions } from './monitor-options.js';
 import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
 
+/**
+ * Shortest wait between a failed attempt and the next one, whatever the strategy says: a strategy
+ * returning 0 (full jitter drawing 0, a constant of 0) must not spin the loop or hammer the target.
+ */
+export const MIN_RETRY_DELAY_MS = 100;
+
 /** A loss noticed while connected, not yet handled by the loop. */
 interface PendingLoss {
   readonly reason: string;
@@ -55,7 +61,8 @@ interface Outage {
  *   `[0, firstAttemptJitterMs]` (0: no wait and no draw), so a fleet that noticed the same outage in
  *   the same millisecond does not reconnect in lockstep.
  * - Every attempt closes the transport first, then connects under `connectTimeoutMs`. A failure
- *   waits `backoff.next()` (permanent errors, `retryable: false`: at least `backoff.maxDelayMs`);
+ *   waits `backoff.next()` (permanent errors, `retryable: false`: at least `backoff.maxDelayMs`;
+ *   never less than {@link MIN_RETRY_DELAY_MS});
  *   `STOP` means give up (state `failed`, reason `gave-up`) until {@link reconnect}. Success resets
  *   the strategy, emits `recovered` and runs the on-reconnect hooks without awaiting them.
  * - All time comes from the injected Clock and all randomness from the injected Random; draws are
@@ -345,6 +352,7 @@ export class ConnectionMonitor {
     }
     // Permanent errors (auth, host key) need an operator: never hammer the target with them.
     if (!error.retryable) delay = Math.max(delay, this.backoff.maxDelayMs);
+    delay = Math.max(delay, MIN_RETRY_DELAY_MS);
     this.setState('disconnected', error.reason);
     const at = this.clock.now();
     this.emit({ type: 'backoff', target: this.target, at, delayMs: delay, nextAttemptAt: at + delay });
