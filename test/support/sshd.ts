@@ -169,7 +169,7 @@ export class TestSshd {
     } catch (err) {
       const log = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8').slice(-2000) : '';
       await this.stopListener();
-      throw new Error(`sshd did not come up on 127.0.0.1:${this.port}: ${(err as Error).message}\n${log}`);
+      throw new Error(`sshd did not come up on 127.0.0.1:${this.port}: ${(err as Error).message}\n${log}`, { cause: err });
     }
   }
 
