@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BasicAuth } from './basic-auth.js';
+import { BasicAuth, MAX_CONCURRENT_VERIFICATIONS } from './basic-auth.js';
 import { checkPasswordHash } from './password-hash.js';
 
 const BCRYPT_S3CRET = '$2y$04$vNUGgjKZG419My/fhwGndOSw0VTfafOwWkI9Zbodh735Sfj/nMSee';
@@ -59,6 +59,18 @@ describe('BasicAuth', () => {
     assert.equal(auth.verifications, 3, 'u0 still cached');
     await auth.check(basic('u1', 'p1'));
     assert.equal(auth.verifications, 4, 'u1 was evicted');
+  });
+});
+
+describe('BasicAuth under a flood of bad credentials', () => {
+  it('runs at most MAX_CONCURRENT_VERIFICATIONS bcrypt checks at once; cached headers still pass', async () => {
+    const auth = new BasicAuth({ prom: BCRYPT_S3CRET });
+    assert.equal(await auth.check(basic('prom', 's3cret')), true);
+    const flood = Array.from({ length: 20 }, (_, i) => auth.check(basic('prom', `guess-${i}`)));
+    assert.equal(await auth.check(basic('prom', 's3cret')), true, 'cached: answered during the flood');
+    assert.deepEqual(new Set(await Promise.all(flood)), new Set([false]));
+    assert.equal(auth.verifications, 1 + MAX_CONCURRENT_VERIFICATIONS);
+    assert.equal(auth.shed, 20 - MAX_CONCURRENT_VERIFICATIONS);
   });
 });
 

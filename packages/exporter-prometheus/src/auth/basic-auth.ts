@@ -11,6 +11,13 @@ const DUMMY_BCRYPT = '$2b$10$jmqckqyti5c5ZZSUd9zSTuSZ/MT9FyJzQIR3pygMaFBY4u79et7
 export const DEFAULT_AUTH_CACHE_SIZE = 64;
 
 /**
+ * Uncached verifications allowed at once. Beyond it a request is refused without hashing, so a
+ * flood of bad credentials cannot turn into a flood of bcrypt runs; a scraper whose header is
+ * already cached is unaffected.
+ */
+export const MAX_CONCURRENT_VERIFICATIONS = 4;
+
+/**
  * HTTP Basic authentication against a map of username -> password hash.
  *
  * A bcrypt check costs ~50-100 ms of CPU, and Prometheus sends the same header on every scrape, so
@@ -23,8 +30,11 @@ export class BasicAuth {
   private readonly users: ReadonlyMap<string, PasswordHash>;
   private readonly dummy: PasswordHash;
   private readonly cache = new Set<string>();
-  /** Full bcrypt verifications run (cache misses); tests and self-metrics read it. */
+  /** Full verifications run (cache misses); tests and self-metrics read it. */
   verifications = 0;
+  /** Requests refused without a verification because too many were in flight. */
+  shed = 0;
+  private inFlight = 0;
 
   constructor(
     users: Readonly<Record<string, string>>,
@@ -59,8 +69,18 @@ export class BasicAuth {
     const user = decoded.slice(0, colon);
     const password = decoded.slice(colon + 1);
     const hash = this.users.get(user);
+    if (this.inFlight >= MAX_CONCURRENT_VERIFICATIONS) {
+      this.shed++;
+      return false;
+    }
     this.verifications++;
-    const ok = await (hash ?? this.dummy).verify(password);
+    this.inFlight++;
+    let ok: boolean;
+    try {
+      ok = await (hash ?? this.dummy).verify(password);
+    } finally {
+      this.inFlight--;
+    }
     if (!ok || !hash) return false;
     this.cache.add(digest);
     if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.values().next().value!);
