@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 
-const SSHD = '/usr/sbin/sshd';
+/** The sshd binary; `RDS_E2E_SSHD` points the suite at another build. */
+const SSHD = process.env['RDS_E2E_SSHD'] ?? '/usr/sbin/sshd';
 
 /** The dedicated, login-less test account. sshd only lets this user in. */
 export const E2E_USER = 'rdsagent-e2e';
