@@ -11,6 +11,7 @@
 import 'reflect-metadata';
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { TestSshd, isAlive, signalPids, waitUntil } from '../support/sshd.js';
 import { connectionState, keepProcessAlive, sshTarget, type SshTarget, type SshTargetOptions } from '../support/ssh-harness.js';
 
@@ -121,6 +122,7 @@ test('scenario 3: SIGSTOPped session processes (hung peer) are caught by the pro
 test('scenario 7: only the privileged monitor is killed -> unhealthy target detected, then recovery', async () => {
   const t = target({ monitor: { probeIntervalMs: 300, probeTimeoutMs: 2_000, firstAttemptJitterMs: 20 } });
   await connected(t);
+  const logFrom = readFileSync(sshd.logFile, 'utf8').length;
   assert.equal(sshd.killSessions('priv', 'SIGKILL').length, 1);
   // The connection itself is still up (keepalives would be answered); only exec is broken.
   await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === 1, { timeoutMs: 10_000, description: 'unhealthy detected' });
@@ -132,6 +134,8 @@ test('scenario 7: only the privileged monitor is killed -> unhealthy target dete
     `detected as ${lost.detectedBy}/${lost.reason}`,
   );
   assert.notEqual(lost.reason, 'timeout', 'a refused exec is an answer, not a hang');
+  // The probe's exec is what hit the dead monitor (sshd logs the broken monitor pipe).
+  await waitUntil(() => /mm_request_send/.test(readFileSync(sshd.logFile, 'utf8').slice(logFrom)), 5_000, 'sshd to log the dead monitor');
   await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery' });
   assert.equal(connectionState(t), 1);
   assert.equal(await t.transport.run('/system identity print'), '  name: mikrotik-e2e\n\n');
