@@ -280,10 +280,10 @@ describe('RdsSimulator: fault injection', () => {
     it(`keepalive mode '${mode}': an idle keepalive client stays up`, async () => {
       const s = await sim({ keepaliveMode: mode === 'failure' ? 'ignore' : 'failure' });
       s.setKeepaliveMode(mode);
-      const c = await connect(s, { keepaliveInterval: 50, keepaliveCountMax: 2 });
+      const c = await connect(s, { keepaliveInterval: 100, keepaliveCountMax: 3 });
       const errored = new Promise<Error>((resolve) => c.once('error', resolve));
-      // 10 intervals: a client whose pings go unanswered gives up after 3.
-      assert.equal(await within(errored, 500), 'timeout');
+      // 8 intervals: a client whose pings go unanswered gives up after 4.
+      assert.equal(await within(errored, 800), 'timeout');
       assert.equal((await exec(c, ':put 1')).stdout, '1\r\n');
     });
   }
