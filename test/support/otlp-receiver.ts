@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import grpc from '@grpc/grpc-js';
 import root from 'otlp-transformer-decoder/build/src/generated/root.js';
@@ -73,6 +74,15 @@ export interface ReceivedExport {
   readonly request: ExportRequest;
 }
 
+/** Serve https and TLS gRPC instead of plaintext (PEM material, e.g. from `test/support/otlp-tls/`). */
+export interface ReceiverTls {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** CA for client certificates; with `requireClientCert`, a client without one is refused (mutual TLS). */
+  readonly ca?: Buffer;
+  readonly requireClientCert?: boolean;
+}
+
 /** How the receiver answers. */
 export interface ReceiverBehaviour {
   /** Answer every export with HTTP 503 / gRPC UNAVAILABLE (nothing is stored). */
@@ -106,11 +116,12 @@ export class OtlpReceiver {
   private constructor(
     private httpPortValue: number,
     private grpcPortValue: number,
+    private readonly tls: ReceiverTls | undefined,
   ) {}
 
-  /** Starts both listeners on 127.0.0.1 (port 0 = any free port). */
-  static async start(ports: { http?: number; grpc?: number } = {}): Promise<OtlpReceiver> {
-    const receiver = new OtlpReceiver(ports.http ?? 0, ports.grpc ?? 0);
+  /** Starts both listeners on 127.0.0.1 (port 0 = any free port); TLS on both when `tls` is given. */
+  static async start(options: { http?: number; grpc?: number; tls?: ReceiverTls } = {}): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver(options.http ?? 0, options.grpc ?? 0, options.tls);
     await receiver.listen();
     return receiver;
   }
@@ -125,12 +136,12 @@ export class OtlpReceiver {
 
   /** The endpoint for http/protobuf and http/json. */
   get httpUrl(): string {
-    return `http://127.0.0.1:${this.httpPortValue}/v1/metrics`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.httpPortValue}/v1/metrics`;
   }
 
-  /** The endpoint for grpc (plaintext). */
+  /** The endpoint for grpc (`http://` = plaintext, `https://` with TLS). */
   get grpcUrl(): string {
-    return `http://127.0.0.1:${this.grpcPortValue}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.grpcPortValue}`;
   }
 
   urlFor(transport: OtlpTransport): string {
@@ -191,7 +202,11 @@ export class OtlpReceiver {
   }
 
   private async listen(): Promise<void> {
-    const http = createServer((req, res) => this.onHttp(req, res));
+    const tls = this.tls;
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.onHttp(req, res);
+    const http: Server = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}), requestCert: tls.requireClientCert === true, rejectUnauthorized: tls.requireClientCert === true }, handler)
+      : createServer(handler);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(this.httpPortValue, '127.0.0.1', () => {
@@ -215,7 +230,10 @@ export class OtlpReceiver {
       },
     });
     this.grpcPortValue = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`127.0.0.1:${this.grpcPortValue}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+      const credentials = tls
+        ? grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.requireClientCert === true)
+        : grpc.ServerCredentials.createInsecure();
+      server.bindAsync(`127.0.0.1:${this.grpcPortValue}`, credentials, (err, port) => (err ? reject(err) : resolve(port)));
     });
     this.grpcServer = server;
   }
