@@ -1,4 +1,4 @@
-import { AggregationTemporality, InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, AggregationType, InstrumentType, type AggregationOption, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Clock, Logger } from '@rds-agent/core';
 
 type ExportResult = Parameters<Parameters<PushMetricExporter['export']>[1]>[0];
@@ -90,8 +90,8 @@ export class AccountingExporter implements PushMetricExporter {
     return this.inner.selectAggregationTemporality?.(instrumentType) ?? AggregationTemporality.CUMULATIVE;
   }
 
-  selectAggregation(instrumentType: InstrumentType): ReturnType<NonNullable<PushMetricExporter['selectAggregation']>> {
-    return this.inner.selectAggregation?.(instrumentType) ?? { type: 0 };
+  selectAggregation(instrumentType: InstrumentType): AggregationOption {
+    return this.inner.selectAggregation?.(instrumentType) ?? { type: AggregationType.DEFAULT };
   }
 
   private account(result: ExportResult): void {
