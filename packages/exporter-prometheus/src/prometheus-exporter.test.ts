@@ -315,6 +315,28 @@ describe('PrometheusExporter lifecycle', () => {
     await h.exporter.shutdown();
   });
 
+  it('shutdown during start leaves nothing bound or subscribed', async () => {
+    const h = harness();
+    const starting = h.exporter.start(AbortSignal.timeout(5000));
+    await h.exporter.shutdown();
+    await assert.rejects(starting, { code: ErrorCode.EXPORTER_START });
+    assert.equal(h.exporter.address, undefined);
+    const store = h.exporter.metricStore;
+    h.connect('after');
+    if (store) assert.doesNotMatch(await store.renderText(), /after/);
+    await assert.rejects(h.exporter.start(AbortSignal.timeout(5000)), /was shut down/);
+  });
+
+  it('aborting the start signal mid-start rejects with its reason and leaves nothing bound', async () => {
+    const h = harness();
+    const controller = new AbortController();
+    const starting = h.exporter.start(controller.signal);
+    controller.abort();
+    await assert.rejects(starting, { name: 'AbortError' });
+    assert.equal(h.exporter.address, undefined);
+    await h.exporter.shutdown();
+  });
+
   it('refuses a second start', async () => {
     const h = harness();
     await h.exporter.start(AbortSignal.timeout(5000));

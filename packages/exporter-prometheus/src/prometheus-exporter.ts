@@ -31,7 +31,8 @@ export class PrometheusExporter implements MetricsExporter {
   private store: PromMetricStore | undefined;
   private auth: BasicAuth | undefined;
   private stopping: Promise<void> | undefined;
-  private starting = false;
+  /** The start in progress; shutdown() waits for it, and it undoes itself when shutdown was asked. */
+  private starting: Promise<void> | undefined;
 
   constructor(
     private readonly config: Readonly<PrometheusExporterConfig>,
@@ -65,14 +66,15 @@ export class PrometheusExporter implements MetricsExporter {
   async start(signal: AbortSignal): Promise<void> {
     if (this.stopping) throw new AgentError(ErrorCode.EXPORTER_START, `exporter "${this.context.name}" was shut down; create a new one`);
     if (this.starting || this.server) throw new AgentError(ErrorCode.EXPORTER_START, `exporter "${this.context.name}" is already started`);
-    this.starting = true;
-    try {
-      await this.startUnguarded(signal);
-    } catch (err) {
-      this.release();
+    this.starting = this.startUnguarded(signal).catch(async (err: unknown) => {
+      // Leave nothing behind: no subscription, no bound port.
+      await this.closeNow();
       throw err;
+    });
+    try {
+      await this.starting;
     } finally {
-      this.starting = false;
+      this.starting = undefined;
     }
   }
 
@@ -86,6 +88,7 @@ export class PrometheusExporter implements MetricsExporter {
     this.auth = new BasicAuth(config.basicAuth?.users ?? {});
     const tls = await readTls(config, keyOf);
     if (signal.aborted) throw abortReason(signal);
+    this.throwIfStopping();
 
     const startedAt = context.clock.now();
     const store = new PromMetricStore({ prefix: config.prefix, defaultMetrics: config.defaultMetrics });
@@ -110,6 +113,7 @@ export class PrometheusExporter implements MetricsExporter {
     // Present at 0 from the first scrape, so alerts on increase() see the first error.
     context.metrics.publish({ op: 'add', metric: Metrics.exporterErrors, labels: { exporter: context.name }, value: 0 });
     await listen(server, config, keyOf, signal);
+    this.throwIfStopping();
     server.on('error', (err) => this.reportError(err, 'server error'));
     if (tls) server.on('tlsClientError', () => undefined); // a client that fails the handshake is its own problem
     context.logger.info(
@@ -128,8 +132,16 @@ export class PrometheusExporter implements MetricsExporter {
   }
 
   private async close(): Promise<void> {
+    // A start in flight sees `stopping`, fails and cleans up after itself: let it finish first.
+    if (this.starting) await this.starting.catch(() => undefined);
+    await this.closeNow();
+  }
+
+  private async closeNow(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     const server = this.server;
-    this.release();
+    this.server = undefined;
     if (!server?.listening) return;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
@@ -138,11 +150,8 @@ export class PrometheusExporter implements MetricsExporter {
     });
   }
 
-  /** Drops the hub subscription and forgets the server (not closing it: see close()). */
-  private release(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    if (this.server && !this.server.listening) this.server = undefined;
+  private throwIfStopping(): void {
+    if (this.stopping) throw new AgentError(ErrorCode.EXPORTER_START, `exporter "${this.context.name}" was shut down while starting`);
   }
 
   private reportError(err: unknown, msg: string): void {
