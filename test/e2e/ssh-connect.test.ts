@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseDiskTraffic, parsePrintDetail } from '@rds-agent/rds-ssh-plugin';
 import { TestSshd } from '../support/sshd.js';
 import { connectionState, keepProcessAlive, sshTarget } from '../support/ssh-harness.js';
 
@@ -57,8 +58,15 @@ test('connects to real OpenSSH, passes probes, and runs RouterOS commands', asyn
     assert.equal(await t.transport.run('/system identity print'), '  name: rds-e2e-1\n\n');
     const resource = await t.transport.run('/system resource print');
     assert.match(resource, /board-name: RDS2216-2XG-4S\+4XS-2XQ/);
-    const traffic = await t.transport.run('/disk monitor-traffic storage-pool once');
-    assert.match(traffic, /write-bytes: +\d+/);
+    const first = parseDiskTraffic(await t.transport.run('/disk monitor-traffic storage-pool once'));
+    const second = parseDiskTraffic(await t.transport.run('/disk monitor-traffic storage-pool once'));
+    assert.equal(first.slot, 'storage-pool');
+    assert.ok(second.values['write-bytes']! > first.values['write-bytes']!, 'counters grow');
+    const disks = parsePrintDetail(await t.transport.run('/disk print detail'));
+    assert.deepEqual(
+      disks.map((d) => d.properties['slot']),
+      ['nvme1', 'storage-pool'],
+    );
     await assert.rejects(t.transport.run('/foo bar'), (err: { code?: string }) => err.code === 'RDS_AGENT_ERR_COMMAND');
 
     // One kept connection: every probe and command shared it.
