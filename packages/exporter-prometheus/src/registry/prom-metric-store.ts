@@ -152,7 +152,7 @@ export class PromMetricStore implements MetricSink {
     return (await this.render('openmetrics')).toString('utf8');
   }
 
-  /** Series currently held for `target`, per exported metric name (for tests and `/status`). */
+  /** Series currently held for `target`, per exported metric name (diagnostics and tests). */
   seriesOf(target: string): Record<string, number> {
     const out: Record<string, number> = {};
     for (const family of this.families.values()) {
