@@ -176,8 +176,8 @@ describe('rds-agent run (child process against RDS simulators)', () => {
     const before = a.totalConnections;
     const r = await runCli(['run', '-c', file]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^  targets\[0\]\.monitor\.probeTimeout: /m);
-    assert.match(r.stderr, /^  exporters2: /m);
+    assert.match(r.stderr, /^ {2}targets\[0\]\.monitor\.probeTimeout: /m);
+    assert.match(r.stderr, /^ {2}exporters2: /m);
     assert.equal(a.totalConnections, before);
   });
 });

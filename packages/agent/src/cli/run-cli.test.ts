@@ -32,7 +32,7 @@ describe('runCli dispatch', () => {
   it('a config error is exit 2 with one line per issue and no stack', async () => {
     const io = captureIo();
     assert.equal(await runCli(['validate', '-c', '/nonexistent/rds-agent.yaml'], io), 2);
-    assert.match(io.err(), /^rds-agent: invalid configuration in \/nonexistent\/rds-agent\.yaml \(1 problem\):\n  \(file\): cannot read config file/);
+    assert.match(io.err(), /^rds-agent: invalid configuration in \/nonexistent\/rds-agent\.yaml \(1 problem\):\n {2}\(file\): cannot read config file/);
     assert.doesNotMatch(io.err(), /\n\s+at /);
   });
 });

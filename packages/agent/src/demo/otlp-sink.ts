@@ -11,11 +11,10 @@ export class OtlpSink {
   requests = 0;
   bytes = 0;
   lastAt: number | null = null;
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server;
 
-  static async start(port = 0): Promise<OtlpSink> {
-    let sink: OtlpSink | undefined;
-    const server = createServer((req, res) => {
+  private constructor() {
+    this.server = createServer((req, res) => {
       if (req.method !== 'POST' || req.url !== '/v1/metrics') {
         res.writeHead(404).end();
         return;
@@ -23,20 +22,21 @@ export class OtlpSink {
       let size = 0;
       req.on('data', (chunk: Buffer) => (size += chunk.length));
       req.on('end', () => {
-        if (sink) {
-          sink.requests += 1;
-          sink.bytes += size;
-          sink.lastAt = Date.now();
-        }
+        this.requests += 1;
+        this.bytes += size;
+        this.lastAt = Date.now();
         const json = (req.headers['content-type'] ?? '').includes('json');
         res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : undefined);
       });
     });
+  }
+
+  static async start(port = 0): Promise<OtlpSink> {
+    const sink = new OtlpSink();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      sink.server.once('error', reject);
+      sink.server.listen(port, '127.0.0.1', () => resolve());
     });
-    sink = new OtlpSink(server);
     return sink;
   }
 

@@ -22,8 +22,8 @@ export async function fetchStatus(base: string, timeoutMs: number): Promise<Stat
   let url: URL;
   try {
     url = new URL('/status', base);
-  } catch {
-    throw new UsageError(`--url must be an http(s) URL: got ${JSON.stringify(base)}`);
+  } catch (err) {
+    throw new UsageError(`--url must be an http(s) URL: got ${JSON.stringify(base)}`, { cause: err });
   }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (url.username) {
@@ -36,7 +36,7 @@ export async function fetchStatus(base: string, timeoutMs: number): Promise<Stat
     res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new Error(`cannot reach the agent at ${url.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message} (is it running with the prometheus exporter enabled? see --url)`);
+    throw new Error(`cannot reach the agent at ${url.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message} (is it running with the prometheus exporter enabled? see --url)`, { cause: err });
   }
   if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}${res.status === 401 ? ' (basic auth: put user:password in --url)' : ''}`);
   const body = (await res.json()) as StatusJson;
