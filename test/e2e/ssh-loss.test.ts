@@ -12,6 +12,7 @@ import 'reflect-metadata';
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { withinRealTime } from '@rds-agent/core/testing';
 import { TestSshd, isAlive, signalPids, waitUntil } from '../support/sshd.js';
 import { connectionState, keepProcessAlive, sshTarget, type SshTarget, type SshTargetOptions } from '../support/ssh-harness.js';
 
@@ -51,7 +52,7 @@ function target(extra: Partial<SshTargetOptions> = {}): SshTarget {
 /** Starts the monitor and waits until connected with the post-login sshd process in place. */
 async function connected(t: SshTarget): Promise<void> {
   t.monitor.start();
-  await t.monitor.whenState('connected');
+  await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   // sshd swaps in the `@notty` process after login; one command guarantees it exists.
   await t.transport.run(':put 1');
   await sshd.waitForSessions(1);

@@ -10,6 +10,7 @@ import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { AttemptEvent, BackoffEvent, MonitorEvent } from '@rds-agent/core';
+import { withinRealTime } from '@rds-agent/core/testing';
 import { TestSshd } from '../support/sshd.js';
 import { connectionState, fastBackoff, keepProcessAlive, sshTarget, type SshTarget, type SshTargetOptions } from '../support/ssh-harness.js';
 
@@ -62,7 +63,7 @@ test('scenario 4: while sshd is down, attempts follow the backoff strategy; reco
   // Exponential 100 ms -> 1 s, x2, no jitter: waits 100, 200, 400, 800, 1000, 1000 ...
   const t = target({ monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 20 } });
   t.monitor.start();
-  await t.monitor.whenState('connected');
+  await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   await t.transport.run(':put 1');
   await sshd.waitForSessions(1);
   const mark = t.recorder.events.length;
@@ -139,7 +140,7 @@ test('scenario 6: a key removed from authorized_keys -> auth failure, retried no
   const backoff = fastBackoff(); // maxDelayMs 1000
   const t = target({ backoff, monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 20 } });
   t.monitor.start();
-  await t.monitor.whenState('connected');
+  await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   await t.transport.run(':put 1');
   await sshd.waitForSessions(1);
   const mark = t.recorder.events.length;

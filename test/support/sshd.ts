@@ -14,10 +14,13 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import ssh2 from 'ssh2';
 
 /** The sshd binary; `RDS_E2E_SSHD` points the suite at another build. */
+/** Per-instance authorized_keys live here: root-owned and 0755 all the way up, as StrictModes wants. */
+const KEYS_ROOT = '/run/rds-e2e-sshd';
+
 const SSHD = process.env['RDS_E2E_SSHD'] ?? '/usr/sbin/sshd';
 
 /** The dedicated, login-less test account. sshd only lets this user in. */
@@ -113,12 +116,19 @@ export class TestSshd {
   readonly clientKeyFile: string;
   private readonly clientPublicKey: string;
   private child?: ChildProcess;
+  private watchdog?: ChildProcess;
   private fingerprint = '';
+
+  private readonly keysDir: string;
 
   private constructor(
     readonly dir: string,
     readonly port: number,
   ) {
+    mkdirSync(KEYS_ROOT, { recursive: true, mode: 0o755 });
+    chmodSync(KEYS_ROOT, 0o755);
+    this.keysDir = join(KEYS_ROOT, basename(dir));
+    mkdirSync(this.keysDir, { mode: 0o755 });
     const pair = ssh2.utils.generateKeyPairSync('ed25519');
     this.clientPrivateKey = pair.private;
     this.clientPublicKey = pair.public;
@@ -165,6 +175,15 @@ export class TestSshd {
     child.once('exit', () => {
       if (this.child === child) this.child = undefined;
     });
+    // If this test process dies without stop() (killed by a timeout), a watchdog in its own process
+    // group stops the orphaned listener; it exits by itself once sshd is gone.
+    const watchdog = spawn(
+      '/bin/sh',
+      ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill ${child.pid} 2>/dev/null`],
+      { stdio: 'ignore', detached: true },
+    );
+    watchdog.unref();
+    this.watchdog = watchdog;
     try {
       await waitForBanner(this.port, 10_000);
     } catch (err) {
@@ -179,6 +198,8 @@ export class TestSshd {
    * as with a real `systemctl stop ssh`; kill them with {@link killSessions}.
    */
   async stopListener(): Promise<void> {
+    this.watchdog?.kill('SIGKILL');
+    this.watchdog = undefined;
     const child = this.child;
     if (!child || child.exitCode !== null) {
       this.child = undefined;
@@ -203,6 +224,7 @@ export class TestSshd {
     await this.stopListener();
     this.killSessions('all', 'SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.keysDir, { recursive: true, force: true });
   }
 
   /** Generates a new host key; takes effect for new connections after a listener restart. */
@@ -214,24 +236,21 @@ export class TestSshd {
 
   /** Removes the client key from authorized_keys (auth then fails); {@link authorizeKey} restores it. */
   revokeKey(): void {
-    writeFileSync(authorizedKeysFile(), '', { mode: 0o600 });
-    chownSync(authorizedKeysFile(), uidOf(E2E_USER), gidOf(E2E_USER));
+    writeFileSync(this.authorizedKeysFile, '', { mode: 0o644 });
   }
 
-  /** Writes the client key as the only entry of the user's authorized_keys (StrictModes-safe). */
+  /**
+   * Writes the client key as the only entry of this sshd's own authorized_keys. It lives under
+   * /run (root-owned, not world-writable, so StrictModes accepts it) and is per instance, so two
+   * runs using the same test user never overwrite each other's key.
+   */
   authorizeKey(): void {
-    const home = homeOf(E2E_USER);
-    const sshDir = join(home, '.ssh');
-    mkdirSync(sshDir, { recursive: true });
-    const uid = uidOf(E2E_USER);
-    const gid = gidOf(E2E_USER);
-    chownSync(home, uid, gid);
-    chmodSync(home, 0o755);
-    chownSync(sshDir, uid, gid);
-    chmodSync(sshDir, 0o700);
-    writeFileSync(authorizedKeysFile(), this.clientPublicKey + '\n', { mode: 0o600 });
-    chmodSync(authorizedKeysFile(), 0o600);
-    chownSync(authorizedKeysFile(), uid, gid);
+    writeFileSync(this.authorizedKeysFile, this.clientPublicKey + '\n', { mode: 0o644 });
+    chmodSync(this.authorizedKeysFile, 0o644);
+  }
+
+  private get authorizedKeysFile(): string {
+    return join(this.keysDir, 'authorized_keys');
   }
 
   /**
@@ -323,7 +342,7 @@ export class TestSshd {
       'UsePAM no',
       'PermitRootLogin no',
       `AllowUsers ${E2E_USER}`,
-      'AuthorizedKeysFile .ssh/authorized_keys',
+      `AuthorizedKeysFile ${this.authorizedKeysFile}`,
       'StrictModes yes',
       `ForceCommand ${join(this.dir, 'routeros.sh')}`,
       'PrintMotd no',
@@ -383,8 +402,6 @@ function passwdEntry(user: string): string[] {
 
 const uidOf = (user: string): number => Number(passwdEntry(user)[2]);
 const gidOf = (user: string): number => Number(passwdEntry(user)[3]);
-const homeOf = (user: string): string => passwdEntry(user)[5]!;
-const authorizedKeysFile = (): string => join(homeOf(E2E_USER), '.ssh', 'authorized_keys');
 
 /** A free port on 127.0.0.1 (bind 0, read, release). */
 export function freePort(): Promise<number> {
