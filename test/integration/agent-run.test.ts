@@ -63,6 +63,16 @@ describe('rds-agent run (child process against RDS simulators)', () => {
     const json = await runCli(['status', '--url', url, '--json']);
     assert.equal((JSON.parse(json.stdout) as { targets: { target: string; state: string }[] }).targets[0]!.state, 'connected');
 
+    // --watch refreshes (plain snapshots when not a terminal) until interrupted, then exits 0.
+    const watch = new AgentProcess(['status', '--url', url, '--watch', '--interval', '200ms']);
+    try {
+      await watch.waitForLog(() => (watch.stdout.match(/^rds-a\s+rds-ssh\s+connected\s/gm) ?? []).length >= 2, { description: 'two status snapshots' });
+      watch.signal('SIGINT');
+      assert.equal((await watch.waitForExit()).code, 0);
+    } finally {
+      watch.kill();
+    }
+
     agent.signal('SIGTERM');
     const exit = await agent.waitForExit();
     assert.equal(exit.code, 0, agent.stderr);
