@@ -2,6 +2,7 @@
  * @rds-agent/core: contracts, the connection monitor, backoff strategies, the metric catalog,
  * config and plugin loading. Test doubles live in `@rds-agent/core/testing`.
  */
+import 'reflect-metadata';
 export * from './clock/index.js';
 export * from './errors/index.js';
 export * from './logging/index.js';

@@ -79,7 +79,7 @@ export class Agent {
     this.clock = options.clock ?? new SystemClock();
     this.random = options.random ?? new SystemRandom();
     this.extraHooks = options.reconnectHooks ?? [];
-    this.hub = new MetricsHub(this.logger.child({ component: 'metrics-hub' }), this.version);
+    this.hub = new MetricsHub(this.logger.child({ component: 'metrics-hub' }), this.version, this.clock);
     this.hub.onEvent((event) => this.store.apply(event));
     this.root = globalContainer.createChildContainer();
     this.root.register(Tokens.Clock, { useValue: this.clock });

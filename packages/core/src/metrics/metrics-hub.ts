@@ -1,3 +1,4 @@
+import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { MonitorEvent, MonitorEventSink } from '../monitor/events.js';
 import { Metrics, type MetricDef } from './catalog.js';
@@ -11,7 +12,7 @@ interface Subscription {
   readonly sink: MetricSink;
 }
 
-/** Errors from one sink are logged at most this often (ms of event time), so a broken exporter cannot flood the log. */
+/** Errors from one sink are logged at most this often (ms), so a broken exporter cannot flood the log. */
 const ERROR_LOG_INTERVAL_MS = 60_000;
 
 /**
@@ -31,6 +32,8 @@ export class MetricsHub implements MonitorEventSink {
   constructor(
     private readonly logger: Logger,
     private readonly version: string,
+    /** Paces error logging of failing consumers. */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.publish({ op: 'set', metric: Metrics.buildInfo, labels: { version }, value: 1 });
   }
@@ -65,7 +68,7 @@ export class MetricsHub implements MonitorEventSink {
       try {
         listener(event);
       } catch (err) {
-        this.logThrottled('listener', err, event.at);
+        this.logThrottled('listener', err);
       }
     }
     if (!this.knownTargets.has(event.target) && event.type !== 'target-removed') {
@@ -75,6 +78,10 @@ export class MetricsHub implements MonitorEventSink {
         this.publish({ op: 'add', metric: Metrics.reconnects, labels: { target: event.target, status }, value: 0 });
       }
       this.publish({ op: 'add', metric: Metrics.hookErrors, labels: { target: event.target }, value: 0 });
+      // The permanent failures an operator alerts on exist at 0 too, so increase() sees the first one.
+      for (const reason of ['auth', 'host-key-mismatch']) {
+        this.publish({ op: 'add', metric: Metrics.connectErrors, labels: { target: event.target, reason }, value: 0 });
+      }
     }
     if (event.type === 'target-info') {
       // An info series is replaced, not accumulated, when the target's facts change (e.g. probe mode).
@@ -119,10 +126,10 @@ export class MetricsHub implements MonitorEventSink {
     }
   }
 
-  private logThrottled(who: string, err: unknown, at?: number): void {
-    const now = at ?? 0;
+  private logThrottled(who: string, err: unknown): void {
+    const now = this.clock.now();
     const last = this.lastErrorLog.get(who);
-    if (last !== undefined && at !== undefined && now - last < ERROR_LOG_INTERVAL_MS) return;
+    if (last !== undefined && now - last < ERROR_LOG_INTERVAL_MS) return;
     this.lastErrorLog.set(who, now);
     this.logger.error({ component: who, err: err instanceof Error ? err.message : String(err) }, 'metrics consumer failed; isolated');
   }
