@@ -201,6 +201,15 @@ describe('RdsSimulator: fault injection', () => {
     await connect(s);
   });
 
+  it("refuseConnections 'reset': new sockets are accepted and destroyed at once", async () => {
+    const s = await sim();
+    await s.refuseConnections(true, 'reset');
+    await assert.rejects(connect(s), /Connection lost before handshake|ECONNRESET|socket hang up/);
+    assert.equal(s.totalConnections, 0, 'never handed to SSH');
+    await s.refuseConnections(false);
+    await connect(s);
+  });
+
   it('dropAllConnections: the client sees end and close, counters go to 0', async () => {
     const s = await sim();
     const c = await connect(s);

@@ -263,13 +263,15 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
   // ---- fault injection -------------------------------------------------------------------------
 
   /**
-   * `true`: stop listening, so new connections are refused (ECONNREFUSED); open connections stay.
-   * `false`: listen again on the same port.
+   * `true`: new connections fail; open connections stay. Mode `close` (default) stops listening, so
+   * clients get ECONNREFUSED; mode `reset` keeps listening but destroys each new socket at once
+   * (clients see the connection drop before the handshake, like a firewall or a crashing daemon).
+   * `false`: accept again, on the same port.
    */
-  async refuseConnections(refuse: boolean): Promise<void> {
+  async refuseConnections(refuse: boolean, mode: 'close' | 'reset' = 'close'): Promise<void> {
     this.assertOpen();
     this.refusing = refuse;
-    if (refuse) await this.stopListening();
+    if (refuse && mode === 'close') await this.stopListening();
     else if (!this.listener) await this.listen();
   }
 
