@@ -5,7 +5,8 @@
  * - scenario 3: the per-connection processes are SIGSTOPped (hung peer) -> the probe deadline
  *   catches it (reason timeout); recovery, and the stopped processes go away after SIGCONT;
  * - scenario 7: only the privileged monitor is killed (keepalives still answered, exec fails with
- *   `Unable to exec`) -> the target is reported unhealthy/lost and recovers.
+ *   `Unable to exec`) -> the target is reported unhealthy/lost and recovers;
+ * - scenario 3b: the same hang in keepalive probe mode (OpenSSH answers keepalive@openssh.com).
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
@@ -140,5 +141,36 @@ test('scenario 7: only the privileged monitor is killed -> unhealthy target dete
   await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery' });
   assert.equal(connectionState(t), 1);
   assert.equal(await t.transport.run('/system identity print'), '  name: mikrotik-e2e\n\n');
+  await sshd.waitForSessions(1);
+});
+
+test('scenario 3b: in keepalive probe mode, OpenSSH answers keepalives and a SIGSTOPped session is still caught', async () => {
+  const t = target({
+    transport: { keepaliveInterval: 200, commandProbeInterval: 60_000 },
+    monitor: { probeIntervalMs: 300, probeTimeoutMs: 1_000, firstAttemptJitterMs: 20 },
+  });
+  await connected(t);
+  await t.recorder.waitFor((r) => r.eventsOf('probe').filter((p) => p.outcome === 'ok' && p.mode === 'keepalive+command').length >= 2, {
+    timeoutMs: 5_000,
+    description: 'keepalive probes passing',
+  });
+  assert.equal(
+    t.recorder.value('rds_target_info', { target: t.target, transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'keepalive+command' }),
+    1,
+    'OpenSSH answers keepalive@openssh.com, so the cheap probe mode is in use',
+  );
+  assert.equal(sshd.sessionCount(), 1);
+  const stopped = sshd.sessionProcesses().map((p) => p.pid);
+  signalPids(stopped, 'SIGSTOP');
+  try {
+    await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === 1, { timeoutMs: 10_000, description: 'hung peer detected' });
+    const lost = t.recorder.eventsOf('disconnected')[0]!;
+    assert.equal(lost.reason, 'timeout', `detected by ${lost.detectedBy}`);
+    await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery' });
+    assert.equal(connectionState(t), 1);
+  } finally {
+    signalPids(stopped, 'SIGCONT');
+  }
+  await waitUntil(() => stopped.every((pid) => !isAlive(pid)), 10_000, 'the thawed session processes to exit');
   await sshd.waitForSessions(1);
 });
