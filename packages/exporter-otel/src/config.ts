@@ -140,7 +140,7 @@ export const otelConfigSchema = {
   resourceAttributes: {
     doc:
       'Resource attributes added to service.name=rds-agent, service.version, host.name; they win over those and OTEL_RESOURCE_ATTRIBUTES, except service.version. ' +
-      'A mapping of strings; write dotted names nested (deployment: { environment: prod } for deployment.environment=prod): convict splits keys on dots.',
+      'A mapping of strings; write dotted names as keys ("deployment.environment": prod) or nested (deployment: { environment: prod }).',
     format: Object,
     default: {},
   },

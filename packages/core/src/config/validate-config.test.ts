@@ -33,7 +33,11 @@ async function registry(): Promise<ComponentRegistry> {
     },
   });
   host.addExporter('test', {
-    schema: { port: { doc: 'port', format: 'port', default: 9464 }, token: { doc: 'token', format: String, default: '', sensitive: true } },
+    schema: {
+      port: { doc: 'port', format: 'port', default: 9464 },
+      token: { doc: 'token', format: String, default: '', sensitive: true },
+      attributes: { doc: 'attributes', format: 'string-map', default: {} },
+    },
     create: () => {
       throw new Error('not used');
     },
@@ -70,7 +74,7 @@ describe('validateAgentConfig', () => {
     assert.equal(b!.backoff.params['maxInterval'], 30000);
     assert.equal(b!.backoff.params['initialInterval'], 1000, 'inherited from the top-level backoff section');
     assert.deepEqual(b!.options, { host: 'rds-2.example', port: 2222, passwordFile: null, verify: true });
-    assert.deepEqual(config.exporters, [{ type: 'test', enabled: true, options: { port: 9464, token: '' } }]);
+    assert.deepEqual(config.exporters, [{ type: 'test', enabled: true, options: { port: 9464, token: '', attributes: {} } }]);
     assert.ok(Object.isFrozen(config) && Object.isFrozen(config.targets[0]!.options), 'the loaded config is frozen');
   });
 
@@ -94,6 +98,11 @@ describe('validateAgentConfig', () => {
     assert.equal(config.exporters[0]!.enabled, false);
     assert.equal(config.backoff.params['maxInterval'], 8000);
     assert.equal(envNameFor('exporters.prometheus.basicAuth.users'), 'RDS_AGENT_EXPORTERS_PROMETHEUS_BASIC_AUTH_USERS');
+  });
+
+  it('keeps dotted keys of map settings intact (convict alone splits them)', async () => {
+    const config = validateAgentConfig(base({ exporters: { test: { enabled: true, attributes: { 'deployment.environment': 'prod', team: 'storage' } } } }), await registry(), { env: {} });
+    assert.deepEqual(config.exporters[0]!.options['attributes'], { 'deployment.environment': 'prod', team: 'storage' });
   });
 
   it('redacts sensitive settings for print-config', async () => {
@@ -131,6 +140,8 @@ const INVALID: [string, Record<string, unknown>, string, RegExp][] = [
   ['per-target backoff override invalid', { targets: [target({ backoff: { randomizationFactor: -1 } })] }, 'targets[0].backoff.randomizationFactor', /0 to 1/],
   ['unknown exporter', base({ exporters: { graphite: { enabled: true } } }), 'exporters.graphite', /unknown exporter "graphite".*test/],
   ['exporter enabled not a boolean', base({ exporters: { test: { enabled: 'yes' } } }), 'exporters.test.enabled', /true or false/],
+  ['map setting with a non-string value', base({ exporters: { test: { attributes: { 'service.tier': 3 } } } }), 'exporters.test.attributes.service.tier', /must be a string.*3/],
+  ['map setting that is not a map', base({ exporters: { test: { attributes: 'a=b' } } }), 'exporters.test.attributes', /mapping/],
   ['plugins not a list', base({ plugins: 'my-plugin' }), 'plugins', /list of package names/],
   ['plugin entry without module', base({ plugins: [{ config: {} }] }), 'plugins[0]', /package name, a path/],
 ];

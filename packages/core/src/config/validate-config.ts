@@ -99,8 +99,12 @@ function runConvict(
     return { value: {}, issues: [{ key: prefix || '(schema)', message: (err as Error).message }] };
   }
   const sensitive = new Set(sensitivePaths(schema));
+  // Convict walks map values key by key and splits keys on dots, so `{ "service.name": x }` breaks
+  // it: validate map-valued settings here and hand convict the rest.
+  const maps = takeMaps(schema, raw);
+  issues.push(...maps.issues.map((i) => ({ key: join(prefix, i.key), message: i.message })));
   try {
-    if (raw !== undefined) conf.load(raw as Record<string, unknown>);
+    if (raw !== undefined) conf.load(maps.rest as Record<string, unknown>);
     for (const [key, value] of Object.entries(overrides.set ?? {})) conf.set(key, value);
   } catch (err) {
     issues.push({ key: prefix || '(config)', message: (err as Error).message });
@@ -130,7 +134,53 @@ function runConvict(
       issues.push({ key: join(prefix, key || '(config)'), message });
     }
   }
-  return { value: issues.length === 0 ? (conf.getProperties() as Record<string, unknown>) : {}, issues };
+  if (issues.length > 0) return { value: {}, issues };
+  const value = conf.getProperties() as Record<string, unknown>;
+  for (const [path, map] of maps.values) setPath(value, path, map);
+  return { value, issues };
+}
+
+/** Leaves whose default is a mapping (`string-map`, `Object`): their keys are data, not settings. */
+function mapLeaves(schema: ConfigSchema, prefix: string[] = []): { path: string[]; format: unknown }[] {
+  const out: { path: string[]; format: unknown }[] = [];
+  for (const [key, node] of Object.entries(schema as Record<string, unknown>)) {
+    if (isLeaf(node)) {
+      const leaf = node as { default?: unknown; format?: unknown };
+      if (isRecord(leaf.default)) out.push({ path: [...prefix, key], format: leaf.format });
+    } else out.push(...mapLeaves(node as ConfigSchema, [...prefix, key]));
+  }
+  return out;
+}
+
+function takeMaps(schema: ConfigSchema, raw: unknown): { rest: unknown; values: [string[], unknown][]; issues: ConfigIssue[] } {
+  const leaves = mapLeaves(schema);
+  if (leaves.length === 0 || !isRecord(raw)) return { rest: raw, values: [], issues: [] };
+  const rest = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+  const values: [string[], unknown][] = [];
+  const issues: ConfigIssue[] = [];
+  for (const { path, format } of leaves) {
+    const parent = path.slice(0, -1).reduce<unknown>((node, k) => (isRecord(node) ? node[k] : undefined), rest);
+    const last = path[path.length - 1]!;
+    if (!isRecord(parent) || !(last in parent)) continue;
+    const value = parent[last];
+    delete parent[last];
+    const key = path.join('.');
+    if (!isRecord(value)) issues.push({ key, message: `must be a mapping of names to values: value was ${show(value)}` });
+    else if (format === 'string-map' && !Object.values(value).every((v) => typeof v === 'string')) {
+      const bad = Object.keys(value).find((k) => typeof value[k] !== 'string')!;
+      issues.push({ key: `${key}.${bad}`, message: `must be a string: value was ${show(value[bad])}` });
+    } else values.push([path, value]);
+  }
+  return { rest, values, issues };
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const k of path.slice(0, -1)) {
+    if (!isRecord(node[k])) node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
 }
 
 function join(prefix: string, key: string): string {
