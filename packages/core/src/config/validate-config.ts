@@ -101,7 +101,7 @@ function runConvict(
   const sensitive = new Set(sensitivePaths(schema));
   // Convict walks map values key by key and splits keys on dots, so `{ "service.name": x }` breaks
   // it: validate map-valued settings here and hand convict the rest.
-  const maps = takeMaps(schema, raw);
+  const maps = takeMaps(schema, raw, sensitive);
   issues.push(...maps.issues.map((i) => ({ key: join(prefix, i.key), message: i.message })));
   try {
     if (raw !== undefined) conf.load(maps.rest as Record<string, unknown>);
@@ -152,7 +152,7 @@ function mapLeaves(schema: ConfigSchema, prefix: string[] = []): { path: string[
   return out;
 }
 
-function takeMaps(schema: ConfigSchema, raw: unknown): { rest: unknown; values: [string[], unknown][]; issues: ConfigIssue[] } {
+function takeMaps(schema: ConfigSchema, raw: unknown, sensitive: ReadonlySet<string>): { rest: unknown; values: [string[], unknown][]; issues: ConfigIssue[] } {
   const leaves = mapLeaves(schema);
   if (leaves.length === 0 || !isRecord(raw)) return { rest: raw, values: [], issues: [] };
   const rest = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
@@ -165,10 +165,11 @@ function takeMaps(schema: ConfigSchema, raw: unknown): { rest: unknown; values: 
     const value = parent[last];
     delete parent[last];
     const key = path.join('.');
-    if (!isRecord(value)) issues.push({ key, message: `must be a mapping of names to values: value was ${show(value)}` });
+    const shown = (v: unknown): string => (sensitive.has(key) ? '' : `: value was ${show(v)}`);
+    if (!isRecord(value)) issues.push({ key, message: `must be a mapping of names to values${shown(value)}` });
     else if (format === 'string-map' && !Object.values(value).every((v) => typeof v === 'string')) {
       const bad = Object.keys(value).find((k) => typeof value[k] !== 'string')!;
-      issues.push({ key: `${key}.${bad}`, message: `must be a string: value was ${show(value[bad])}` });
+      issues.push({ key: `${key}.${bad}`, message: `must be a string${shown(value[bad])}` });
     } else values.push([path, value]);
   }
   return { rest, values, issues };
