@@ -32,7 +32,12 @@ function redactPath(obj: Record<string, unknown>, path: string): void {
   let node: unknown = obj;
   for (const p of parts.slice(0, -1)) node = (node as Record<string, unknown> | undefined)?.[p];
   const last = parts[parts.length - 1]!;
-  if (node && typeof node === 'object' && last in node && (node as Record<string, unknown>)[last] !== null) {
-    (node as Record<string, unknown>)[last] = REDACTED;
-  }
+  if (!node || typeof node !== 'object' || !(last in node)) return;
+  const parent = node as Record<string, unknown>;
+  const value = parent[last];
+  if (value === null || value === '') return; // nothing secret to hide; keep it re-loadable
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    // A secret map (users -> hashes, header -> value): the keys are not secret, the values are.
+    parent[last] = Object.fromEntries(Object.keys(value).map((k) => [k, REDACTED]));
+  } else parent[last] = REDACTED;
 }
