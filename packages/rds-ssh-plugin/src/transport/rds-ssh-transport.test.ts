@@ -221,6 +221,28 @@ describe('connect and host-key verification', () => {
     assert.ok(!JSON.stringify(logger.lines).includes('PRIVATE KEY'), 'key material never logged');
   });
 
+  test('password from passwordFile (first line), and as fallback after a key the server does not accept', async () => {
+    const pwSim = await startRdsSimulator({ hostKey: soundKeyPair().private, users: [{ username: 'pw', password: 's3cret' }] });
+    try {
+      const pwFile = join(dir, 'password');
+      writeFileSync(pwFile, 's3cret\nignored second line\n', { mode: 0o600 });
+      const base = { port: pwSim.port, username: 'pw', hostKeyFingerprints: [pwSim.hostKeyFingerprint] };
+      const { t, logger } = make({ ...base, privateKeyFile: null, passwordFile: pwFile });
+      await t.connect(signal());
+      assert.equal((await t.run(':put 1')).trim(), '1');
+      assert.ok(!JSON.stringify(logger.lines).includes('s3cret'), 'password never logged');
+      await t.close();
+      const { t: both } = make({ ...base, privateKeyFile: keyFile, passwordFile: pwFile });
+      await both.connect(signal());
+      await both.close();
+      writeFileSync(pwFile, 'wrong\n');
+      const { t: bad } = make({ ...base, privateKeyFile: null, passwordFile: pwFile });
+      await assert.rejects(bad.connect(signal()), isCode(ErrorCode.AUTH, false));
+    } finally {
+      await pwSim.close();
+    }
+  });
+
   test('nothing listening is REFUSED', async () => {
     const srv = createServer();
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));

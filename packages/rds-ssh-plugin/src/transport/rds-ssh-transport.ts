@@ -275,6 +275,8 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
         readyTimeout: 0, // the deadline is ours, on the injected Clock
         keepaliveInterval: 0, // keepalives are ours too: see keepaliveLoop
         ...auth,
+        // ssh2 would try a password before the key; prefer the key, fall back to the password.
+        authHandler: ['none', ...(auth.privateKey ? (['publickey'] as const) : []), ...(auth.password !== undefined ? (['password'] as const) : [])],
       };
       try {
         socket.connect({ host: config.host, port: config.port });
