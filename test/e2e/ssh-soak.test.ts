@@ -26,7 +26,7 @@ after(async () => {
   release();
 });
 
-test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session and no leaked handles`, { timeout: 180_000 }, async () => {
+test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session and no leaked handles`, { timeout: 180_000 }, async (ctx) => {
   const before = handleCounts();
   const t = sshTarget({
     host: sshd.host,
@@ -64,6 +64,10 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
     await t.stop();
   }
 
+  // Measurements, not assertions (no speed claims): printed as TAP diagnostics.
+  const outages = t.recorder.eventsOf('recovered').slice(1).map((r) => r.outageMs).sort((a, b) => a - b);
+  const pct = (q: number): number => outages[Math.min(outages.length - 1, Math.floor(q * outages.length))]!;
+  ctx.diagnostic(`outage ms (loss detected -> connected): p50 ${pct(0.5)}, p95 ${pct(0.95)}, max ${pct(1)}; sshd sampled ${samples} times`);
   assert.ok(samples > CYCLES, `sampled sshd ${samples} times`);
   assert.equal(maxSessions, 1, 'sshd never saw two sessions from the target at once');
   const lost = t.recorder.eventsOf('disconnected');
