@@ -59,8 +59,8 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   private connected = false;
   private connection = 0;
   private failuresLeft = 0;
-  private failureError: TransportError | undefined;
-  private failAll: TransportError | undefined;
+  private failureError: Error | undefined;
+  private failAll: Error | undefined;
   private hangOnce = false;
   private hangAll = false;
   private probesHang = false;
@@ -103,14 +103,17 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
     if (!connected) this.connected = false;
   }
 
-  /** The next `n` connects reject with `err` (default: a retryable NETWORK error). */
-  failNextConnects(n: number, err?: TransportError): void {
+  /**
+   * The next `n` connects reject with `err` (default: a retryable NETWORK error). A plain Error is
+   * thrown as is, to test that callers wrap what a sloppy transport throws.
+   */
+  failNextConnects(n: number, err?: Error): void {
     this.failuresLeft = n;
     this.failureError = err;
   }
 
   /** Every connect rejects with `err` (default: a retryable NETWORK error) until {@link clearFailures}. */
-  failAllConnects(err?: TransportError): void {
+  failAllConnects(err?: Error): void {
     this.failAll = err ?? networkError('fake: connection refused');
   }
 
