@@ -3,6 +3,15 @@ import { ErrorCode, TransportError } from '@rds-agent/core';
 const BARE = /^[A-Za-z0-9._-]+$/;
 const SLOT = /^[a-zA-Z0-9-]+$/;
 
+/** C0 controls and DEL: any of them would end or corrupt the command line. */
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 /**
  * Makes a value safe to put after `name=` in a RouterOS command. Values made only of
  * `[A-Za-z0-9._-]` pass bare; anything else is double-quoted with `\` escaped first, then `"` and
@@ -13,7 +22,7 @@ const SLOT = /^[a-zA-Z0-9-]+$/;
  * @example quoteRouterOsValue('a "b" $c') === '"a \\"b\\" \\$c"'
  */
 export function quoteRouterOsValue(value: string): string {
-  if (/[\x00-\x1f\x7f]/.test(value)) {
+  if (hasControlCharacter(value)) {
     throw new TransportError(ErrorCode.COMMAND, 'refusing a RouterOS value with control characters', { retryable: false });
   }
   if (value === '') return '""';
