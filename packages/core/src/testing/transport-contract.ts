@@ -48,7 +48,8 @@ export interface TransportContractOptions {
  * });
  * ```
  *
- * Checks: close before connect and close twice are safe; connect, probe, close, connect again works;
+ * Checks: close before connect, close twice and close during a pending connect are safe; connect,
+ * probe, close, connect again works;
  * connect then close leaves no session open on the peer (when observable); a loss is reported once
  * per connection through `onLost`, unsubscribing works, and `close()` never reports a loss; probe
  * before connect and after close rejects with a TransportError; probe honours an already-aborted
@@ -131,6 +132,29 @@ export function transportContract(
           open = await sessions(subject);
         }
         assert.equal(open, 0);
+      }));
+
+    it('close() during a pending connect() is safe: the connect settles promptly and nothing stays open', () =>
+      withSubject(async (subject) => {
+        const { transport } = subject;
+        const connecting = transport.connect(new AbortController().signal);
+        const outcome = connecting.then(
+          () => 'connected',
+          (err: unknown) => err,
+        );
+        await withinRealTime(transport.close(), promptMs, 'close during connect');
+        const settled = await withinRealTime(outcome, timeoutMs, 'the interrupted connect');
+        if (settled !== 'connected') assert.ok(settled instanceof TransportError, `an interrupted connect rejects with a TransportError, got ${String(settled)}`);
+        // Whichever way it settled, a close now leaves nothing open and the transport is reusable.
+        await transport.close();
+        let open = await sessions(subject);
+        for (let waited = 0; open !== undefined && open !== 0 && waited < timeoutMs; waited += 25) {
+          await realTimeSettle(25);
+          open = await sessions(subject);
+        }
+        if (open !== undefined) assert.equal(open, 0);
+        await connect(transport);
+        await withinRealTime(transport.probe(new AbortController().signal), timeoutMs, 'probe after the interrupted connect');
       }));
 
     it('reports a loss once per connection through onLost, and unsubscribing works', () =>
