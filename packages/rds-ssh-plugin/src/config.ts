@@ -36,7 +36,8 @@ export interface RdsSshConfig {
 
 /** The convict fragment for a target's `options:` when `transport: rds-ssh`. */
 export const rdsSshConfigSchema: ConfigSchema = {
-  host: { doc: 'Host name or IP address of the RDS.', format: 'host', default: 'localhost' },
+  // Required: the default '' fails validate() with a clear message instead of silently meaning localhost.
+  host: { doc: 'Host name or IP address of the RDS (required).', format: String, default: '' },
   port: { doc: 'SSH port of the RDS.', format: 'port', default: 22 },
   username: { doc: 'Login name on the RDS (a read-only RouterOS group is enough).', format: String, default: 'admin' },
   privateKeyFile: {
@@ -125,7 +126,8 @@ export function validateRdsSshConfig(config: Readonly<Partial<RdsSshConfig>>): C
     issues.push({ key, message });
   };
 
-  if (!isNonEmptyString(config.host)) issue('host', `must be a host name or IP address: value was ${JSON.stringify(config.host)}`);
+  if (!isNonEmptyString(config.host)) issue('host', 'is required: the host name or IP address of the RDS');
+  else if (!/^[A-Za-z0-9.:_%[\]-]+$/.test(config.host)) issue('host', `must be a host name or IP address: value was ${JSON.stringify(config.host)}`);
   if (!(Number.isInteger(config.port) && config.port! >= 1 && config.port! <= 65535)) {
     issue('port', `must be a port number from 1 to 65535: value was ${JSON.stringify(config.port)}`);
   }
