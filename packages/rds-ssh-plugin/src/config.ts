@@ -28,7 +28,7 @@ export interface RdsSshConfig {
   readonly keepaliveInterval: number;
   /** In keepalive mode, how often a probe still runs a real command (ms). @default 60000 */
   readonly commandProbeInterval: number;
-  /** Most exec channels open at once on the connection. @default 2 */
+  /** Most command (`run`) channels open at once; a probe may use one more so it never queues behind slow commands. @default 2 */
   readonly maxChannels: number;
   /** Most bytes (stdout + stderr) one command may print before it is failed. @default 2097152 */
   readonly maxOutputBytes: number;
@@ -85,7 +85,7 @@ export const rdsSshConfigSchema: ConfigSchema = {
     default: 60_000,
   },
   maxChannels: {
-    doc: 'Most exec channels open at once on the connection (RouterOS serialises session creation badly).',
+    doc: 'Most command channels open at once on the connection (RouterOS serialises session creation badly); a probe may use one more.',
     format: 'positive-int',
     default: 2,
   },

@@ -520,6 +520,26 @@ describe('run', () => {
     assert.equal(info.peakSessions, 2);
   });
 
+  test('a probe does not queue behind slow commands holding every channel', async () => {
+    const { t } = make({ maxChannels: 1 });
+    await t.connect(signal());
+    sim.setCommandHandler('/slow', () => ({ hang: true }));
+    try {
+      const ctrl = new AbortController();
+      const slow = t.run('/slow', { signal: ctrl.signal });
+      const queued = t.run(':put 1', { signal: ctrl.signal });
+      const settled = Promise.allSettled([slow, queued]);
+      await waitFor('the slow command holds the only channel', () => sim.openSessions === 1);
+      const r = await t.probe(AbortSignal.timeout(2000));
+      assert.equal(r.mode, 'command');
+      ctrl.abort();
+      const outcomes = await settled;
+      assert.ok(outcomes.every((o) => o.status === 'rejected'));
+    } finally {
+      sim.setCommandHandler('/slow', undefined);
+    }
+  });
+
   test('a dropped connection fails a running command with a connection error', async () => {
     const { t } = make();
     await t.connect(signal());

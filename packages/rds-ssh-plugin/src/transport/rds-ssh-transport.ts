@@ -378,8 +378,12 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
     socket.destroy();
   }
 
-  private async exec(conn: Connection, command: string, signal: AbortSignal): Promise<ExecResult> {
-    const release = await conn.channels.acquire(signal);
+  /**
+   * `probe: true` skips the `maxChannels` cap (a probe must not queue behind slow commands and be
+   * mistaken for a hung peer) but still opens its channel in turn with every other open.
+   */
+  private async exec(conn: Connection, command: string, signal: AbortSignal, probe = false): Promise<ExecResult> {
+    const release = probe ? () => undefined : await conn.channels.acquire(signal);
     try {
       const releaseOpening = await conn.opening.acquire(signal);
       return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal, onOpened: releaseOpening });
@@ -390,7 +394,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
 
   /** Health means a command answered: exec refusals, stderr with a non-zero exit or RouterOS errors are UNHEALTHY. */
   private async commandProbe(conn: Connection, signal: AbortSignal): Promise<void> {
-    const result = await this.exec(conn, this.config.probeCommand, signal);
+    const result = await this.exec(conn, this.config.probeCommand, signal, true);
     const problem = commandProblem(result);
     if (problem) throw new TransportError(ErrorCode.UNHEALTHY, `probe command ${preview(this.config.probeCommand)} failed: ${problem}`);
   }
