@@ -15,7 +15,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateKeyPair } from '@rds-agent/rds-ssh-plugin/testing';
 
 /** The sshd binary; `RDS_E2E_SSHD` points the suite at another build. */
 /** Per-instance authorized_keys live here: root-owned and 0755 all the way up, as StrictModes wants. */
@@ -129,7 +129,7 @@ export class TestSshd {
     chmodSync(KEYS_ROOT, 0o755);
     this.keysDir = join(KEYS_ROOT, basename(dir));
     mkdirSync(this.keysDir, { mode: 0o755 });
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    const pair = generateKeyPair('ed25519'); // re-draws ssh2's occasional malformed ed25519 key
     this.clientPrivateKey = pair.private;
     this.clientPublicKey = pair.public;
     this.clientKeyFile = join(dir, 'client_key');
