@@ -335,7 +335,8 @@ describe('ConnectionMonitor: loss detection', () => {
     monitor.reportCommandError(new TransportError(ErrorCode.COMMAND, 'failure: not enough space'));
     monitor.reportCommandError(new Error('plain error'));
     monitor.reportCommandError(new TransportError(ErrorCode.ABORTED, 'caller gave up'));
-    assert.equal(monitor.state, 'connected');
+    monitor.reportCommandError(new TransportError(ErrorCode.TIMEOUT, 'command outlived its own deadline'));
+    assert.equal(monitor.state, 'connected', 'a slow command is not a dead connection: the probe judges hung peers');
     transport.hangConnects(true);
     monitor.reportCommandError(new TransportError(ErrorCode.NETWORK, 'channel open failed'));
     assert.equal(monitor.state, 'disconnected');
