@@ -6,17 +6,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { fingerprintOf, keyTypeOf } from './fingerprint.js';
 import { knownHostsName, parseKnownHosts } from './known-hosts.js';
 import { FINGERPRINT_PATTERN } from '../config.js';
+import { generateKeyPair } from '../testing/host-keys.js';
 
-const { utils } = ssh2;
 
 function publicLine(type: 'ed25519' | 'rsa'): { line: string; blob: Buffer; keyType: string } {
-  let pair = type === 'rsa' ? utils.generateKeyPairSync('rsa', { bits: 2048 }) : utils.generateKeyPairSync('ed25519');
-  // ssh2 1.17 sometimes emits a 31-byte ed25519 public key (leading zero dropped): regenerate.
-  while (utils.parseKey(pair.public) instanceof Error) pair = utils.generateKeyPairSync('ed25519');
+  const pair = generateKeyPair(type);
   const [keyType, b64] = pair.public.trim().split(/\s+/) as [string, string];
   return { line: `${keyType} ${b64}`, blob: Buffer.from(b64, 'base64'), keyType };
 }

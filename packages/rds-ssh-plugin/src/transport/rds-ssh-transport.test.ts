@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import { ErrorCode, SystemClock, TransportError, type Logger, type TransportContext } from '@rds-agent/core';
 import { FakeClock } from '@rds-agent/core/testing';
-import { startRdsSimulator, type RdsSimulator } from '../testing/index.js';
+import { generateKeyPair, startRdsSimulator, type RdsSimulator } from '../testing/index.js';
 import { RDS_SSH_DEFAULTS, type RdsSshConfig } from '../config.js';
 import { keyscan } from '../host-key/keyscan.js';
 import { RdsSshTransport } from './rds-ssh-transport.js';
@@ -68,16 +68,6 @@ const isCode =
     return true;
   };
 
-/**
- * ssh2 1.17's generateKeyPairSync('ed25519') drops a leading zero byte of the public key about once
- * in 300 keys, producing a key its own parser rejects: generate until the pair parses.
- */
-function soundKeyPair(): { private: string; public: string } {
-  for (;;) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519');
-    if (!(ssh2.utils.parseKey(pair.private) instanceof Error) && !(ssh2.utils.parseKey(pair.public) instanceof Error)) return pair;
-  }
-}
 
 // ---- fixture ----------------------------------------------------------------------------------------
 
@@ -113,8 +103,8 @@ const signal = (): AbortSignal => new AbortController().signal;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rds-ssh-test-'));
-  client = soundKeyPair();
-  sim = await startRdsSimulator({ hostKey: soundKeyPair().private, users: [{ username: 'admin', publicKey: client.public }] });
+  client = generateKeyPair();
+  sim = await startRdsSimulator({ hostKey: generateKeyPair().private, users: [{ username: 'admin', publicKey: client.public }] });
   keyFile = join(dir, 'id_ed25519');
   writeFileSync(keyFile, client.private, { mode: 0o600 });
 });
@@ -172,7 +162,7 @@ describe('connect and host-key verification', () => {
     const original = sim.hostKey;
     const { t } = make();
     await t.connect(signal());
-    sim.changeHostKey(soundKeyPair().private);
+    sim.changeHostKey(generateKeyPair().private);
     try {
       await assert.rejects(t.connect(signal()), isCode(ErrorCode.HOST_KEY_MISMATCH, false));
     } finally {
@@ -222,7 +212,7 @@ describe('connect and host-key verification', () => {
   });
 
   test('password from passwordFile (first line), and as fallback after a key the server does not accept', async () => {
-    const pwSim = await startRdsSimulator({ hostKey: soundKeyPair().private, users: [{ username: 'pw', password: 's3cret' }] });
+    const pwSim = await startRdsSimulator({ hostKey: generateKeyPair().private, users: [{ username: 'pw', password: 's3cret' }] });
     try {
       const pwFile = join(dir, 'password');
       writeFileSync(pwFile, 's3cret\nignored second line\n', { mode: 0o600 });
