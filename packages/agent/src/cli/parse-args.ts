@@ -1,13 +1,15 @@
+import { parseDuration } from '@rds-agent/core';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** An options table for `util.parseArgs`. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** Options every command accepts. */
 export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   debug: { type: 'boolean' },
-} as const satisfies Options;
+} as const satisfies CommandOptions;
 
 /** The parsed values of an options table: strings, booleans, or lists of them with `multiple`. */
 export type ParsedValues<O> = {
@@ -18,7 +20,7 @@ export type ParsedValues<O> = {
  * `util.parseArgs` in strict mode with the common options added; a bad command line becomes a
  * {@link UsageError} (exit 2) instead of a TypeError with a stack.
  */
-export function parseCommandArgs<const O extends Options>(
+export function parseCommandArgs<const O extends CommandOptions>(
   args: readonly string[],
   options: O,
   allowPositionals = false,
@@ -49,13 +51,11 @@ export function requireConfigPath(value: string | undefined, env: Readonly<Recor
   return file;
 }
 
-/** Parses `500ms`, `2s`, `1m` or a number of ms (CLI flags only; config durations are parsed by core). */
+/** Parses a duration flag (`500ms`, `2s`, `1m` or a number of ms) with core's duration grammar; must be > 0. */
 export function parseDurationFlag(name: string, value: string | undefined, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw new UsageError(`--${name} expects a duration like 500ms, 2s or 1m: got ${JSON.stringify(value)}`);
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
-  const ms = Math.round(Number(m[1]) * factor);
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new UsageError(`--${name} expects a duration like 500ms, 2s or 1m: got ${JSON.stringify(value)}`);
   if (ms <= 0) throw new UsageError(`--${name} must be greater than 0`);
   return ms;
 }

@@ -10,10 +10,7 @@ import {
   type TargetConfig,
 } from '@rds-agent/core';
 import { keyscan, RDS_SSH_TRANSPORT } from '@rds-agent/rds-ssh-plugin';
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
-import { reportError } from '../report-error.js';
-import { loadAgentConfig } from '../../runtime/load-config.js';
+import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
 import { renderTable } from '../../output/table.js';
 
 /** What `check` found for one target. */
@@ -76,7 +73,7 @@ async function scanHostKey(tc: TargetConfig): Promise<string | null> {
   }
 }
 
-export const checkCommand: Command = {
+export const checkCommand: Command = defineCommand({
   name: 'check',
   summary: 'connect to every target once and print a table; exit 1 if any is down',
   help: `Usage: rds-agent check -c <file> [--set key=value ...] [--json]
@@ -97,43 +94,32 @@ Options:
 
 Exit codes: 0 every target up, 1 at least one down, 2 invalid configuration.
 `,
-  async run(args, io) {
-    let debug = false;
-    let file: string | undefined;
-    try {
-      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } });
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      file = requireConfigPath(values.config, io.env);
-      const { config, registry } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
-      const logger = silentLogger();
-      const results = await Promise.all(config.targets.map((tc) => checkTarget(tc, registry, logger)));
-      const up = results.filter((r) => r.state === 'up').length;
-      if (values.json) io.stdout.write(`${JSON.stringify({ up, total: results.length, targets: results }, null, 2)}\n`);
-      else {
-        io.stdout.write(
-          renderTable(
-            ['TARGET', 'TRANSPORT', 'STATE', 'CONNECT', 'PROBE', 'HOST KEY', 'ERROR'],
-            results.map((r) => [
-              r.target,
-              r.transport,
-              r.state,
-              r.connectMs === null ? '-' : `${r.connectMs} ms`,
-              r.probeLatencyMs === null ? '-' : `${r.probeLatencyMs} ms`,
-              r.hostKey ?? r.labels['host_key_verification'] ?? '-',
-              r.error ? `${r.error.reason}: ${r.error.message}` : '-',
-            ]),
-            120,
-          ),
-        );
-        io.stdout.write(`${up}/${results.length} ${results.length === 1 ? 'target' : 'targets'} up\n`);
-      }
-      return up === results.length ? 0 : 1;
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'check', ...(file ? { file } : {}) });
+  options: { ...CONFIG_OPTIONS, json: { type: 'boolean' } },
+  async execute(context) {
+    const { values, io } = context;
+    const { config, registry } = await loadConfigFromFlags(context);
+    const logger = silentLogger();
+    const results = await Promise.all(config.targets.map((tc) => checkTarget(tc, registry, logger)));
+    const up = results.filter((r) => r.state === 'up').length;
+    if (values.json) io.stdout.write(`${JSON.stringify({ up, total: results.length, targets: results }, null, 2)}\n`);
+    else {
+      io.stdout.write(
+        renderTable(
+          ['TARGET', 'TRANSPORT', 'STATE', 'CONNECT', 'PROBE', 'HOST KEY', 'ERROR'],
+          results.map((r) => [
+            r.target,
+            r.transport,
+            r.state,
+            r.connectMs === null ? '-' : `${r.connectMs} ms`,
+            r.probeLatencyMs === null ? '-' : `${r.probeLatencyMs} ms`,
+            r.hostKey ?? r.labels['host_key_verification'] ?? '-',
+            r.error ? `${r.error.reason}: ${r.error.message}` : '-',
+          ]),
+          120,
+        ),
+      );
+      io.stdout.write(`${up}/${results.length} ${results.length === 1 ? 'target' : 'targets'} up\n`);
     }
+    return up === results.length ? 0 : 1;
   },
-};
+});

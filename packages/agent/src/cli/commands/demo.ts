@@ -5,9 +5,8 @@ import { pino } from 'pino';
 import { createLogger } from '@rds-agent/core';
 import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 import type { CliIo } from '../cli-io.js';
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseDurationFlag } from '../parse-args.js';
-import { reportError } from '../report-error.js';
+import { defineCommand, type Command } from '../command.js';
+import { parseDurationFlag } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 import { AgentRunner } from '../../runtime/agent-runner.js';
 import { loadAgentConfig } from '../../runtime/load-config.js';
@@ -66,7 +65,7 @@ exporters:
 `;
 }
 
-export const demoCommand: Command = {
+export const demoCommand: Command = defineCommand({
   name: 'demo',
   summary: 'run the agent against two bundled RDS simulators (try --chaos)',
   help: `Usage: rds-agent demo [--chaos] [--port 9464] [--otel-endpoint <url>] [--duration <dur>]
@@ -90,32 +89,23 @@ Options:
   --duration <dur>      stop by itself after this long (e.g. 30s)
   -h, --help            show this help
 `,
-  async run(args, io) {
-    let debug = false;
-    try {
-      const { values } = parseCommandArgs(args, {
+  options: {
         chaos: { type: 'boolean' },
         port: { type: 'string' },
         'otel-endpoint': { type: 'string' },
         'otel-protocol': { type: 'string' },
         duration: { type: 'string' },
-      });
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      const port = values.port === undefined ? 9464 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number: got ${JSON.stringify(values.port)}`);
-      const protocol = values['otel-protocol'] ?? 'http/protobuf';
-      if (!['http/protobuf', 'http/json', 'grpc'].includes(protocol)) throw new UsageError(`--otel-protocol expects http/protobuf, http/json or grpc: got ${JSON.stringify(protocol)}`);
-      const durationMs = values.duration === undefined ? null : parseDurationFlag('duration', values.duration, 0);
-      return await runDemo(io, { chaos: values.chaos === true, port, otelEndpoint: values['otel-endpoint'] ?? null, protocol, durationMs });
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'demo' });
-    }
+      },
+  async execute(context) {
+    const { values, io } = context;
+    const port = values.port === undefined ? 9464 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number: got ${JSON.stringify(values.port)}`);
+    const protocol = values['otel-protocol'] ?? 'http/protobuf';
+    if (!['http/protobuf', 'http/json', 'grpc'].includes(protocol)) throw new UsageError(`--otel-protocol expects http/protobuf, http/json or grpc: got ${JSON.stringify(protocol)}`);
+    const durationMs = values.duration === undefined ? null : parseDurationFlag('duration', values.duration, 0);
+    return await runDemo(io, { chaos: values.chaos === true, port, otelEndpoint: values['otel-endpoint'] ?? null, protocol, durationMs });
   },
-};
+});
 
 interface DemoOptions {
   readonly chaos: boolean;

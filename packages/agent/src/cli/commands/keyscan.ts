@@ -1,7 +1,6 @@
 import { keyscan } from '@rds-agent/rds-ssh-plugin';
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseDurationFlag } from '../parse-args.js';
-import { reportError } from '../report-error.js';
+import { defineCommand, type Command } from '../command.js';
+import { parseDurationFlag } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 
 /** `host`, `host:port`, `[v6::addr]:port` or a bare IPv6 address. */
@@ -17,7 +16,7 @@ export function parseHostPort(value: string, defaultPort = 22): { host: string; 
   return { host, port: n };
 }
 
-export const keyscanCommand: Command = {
+export const keyscanCommand: Command = defineCommand({
   name: 'keyscan',
   summary: 'print an SSH host key fingerprint in the form the config pins it',
   help: `Usage: rds-agent keyscan <host[:port]> [--timeout 10s]
@@ -39,26 +38,18 @@ Options:
 
 Exit codes: 0 printed, 1 no key received (unreachable, not SSH), 2 bad usage.
 `,
-  async run(args, io) {
-    let debug = false;
-    try {
-      const { values, positionals } = parseCommandArgs(args, { timeout: { type: 'string' } }, true);
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      if (positionals.length !== 1) throw new UsageError('expected exactly one <host[:port]>');
-      const { host, port } = parseHostPort(positionals[0]!);
-      const keys = await keyscan(host, port, { timeoutMs: parseDurationFlag('timeout', values.timeout, 10_000) });
-      if (keys.length === 0) throw new Error(`${host}:${port} sent no host key`);
-      const where = port === 22 ? host : `[${host}]:${port}`;
-      for (const k of keys) io.stdout.write(`# ${where} ${k.type} ${k.fingerprint}\n`);
-      io.stdout.write(`# Compare with the fingerprint the device shows before trusting it (trust on first use).\n`);
-      io.stdout.write(`hostKeyFingerprints: [${keys.map((k) => JSON.stringify(k.fingerprint)).join(', ')}]\n`);
-      return 0;
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'keyscan' });
-    }
+  options: { timeout: { type: 'string' } },
+  allowPositionals: true,
+  async execute(context) {
+    const { values, positionals, io } = context;
+    if (positionals.length !== 1) throw new UsageError('expected exactly one <host[:port]>');
+    const { host, port } = parseHostPort(positionals[0]!);
+    const keys = await keyscan(host, port, { timeoutMs: parseDurationFlag('timeout', values.timeout, 10_000) });
+    if (keys.length === 0) throw new Error(`${host}:${port} sent no host key`);
+    const where = port === 22 ? host : `[${host}]:${port}`;
+    for (const k of keys) io.stdout.write(`# ${where} ${k.type} ${k.fingerprint}\n`);
+    io.stdout.write(`# Compare with the fingerprint the device shows before trusting it (trust on first use).\n`);
+    io.stdout.write(`hostKeyFingerprints: [${keys.map((k) => JSON.stringify(k.fingerprint)).join(', ')}]\n`);
+    return 0;
   },
-};
+});

@@ -1,8 +1,5 @@
 import { redactConfig } from '@rds-agent/core';
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
-import { reportError } from '../report-error.js';
-import { loadAgentConfig } from '../../runtime/load-config.js';
+import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
 import { toYaml } from '../../output/to-yaml.js';
 
 type Redacted = Record<string, unknown> & {
@@ -26,7 +23,7 @@ export function toFileShape(redacted: Record<string, unknown>): Record<string, u
   };
 }
 
-export const printConfigCommand: Command = {
+export const printConfigCommand: Command = defineCommand({
   name: 'print-config',
   summary: 'print the effective config (file + env + flags) with secrets redacted',
   help: `Usage: rds-agent print-config -c <file> [--set key=value ...] [--json]
@@ -46,23 +43,12 @@ Options:
 
 Exit codes: 0 printed, 2 invalid configuration.
 `,
-  async run(args, io) {
-    let debug = false;
-    let file: string | undefined;
-    try {
-      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } });
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      file = requireConfigPath(values.config, io.env);
-      const { config, registry, file: resolved } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
-      const redacted = toFileShape(redactConfig(config, registry));
-      io.stdout.write(values.json ? `${JSON.stringify(redacted, null, 2)}\n` : `# effective configuration of ${resolved} (secrets redacted; durations in ms)\n${toYaml(redacted)}`);
-      return 0;
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'print-config', ...(file ? { file } : {}) });
-    }
+  options: { ...CONFIG_OPTIONS, json: { type: 'boolean' } },
+  async execute(context) {
+    const { values, io } = context;
+    const { config, registry, file: resolved } = await loadConfigFromFlags(context);
+    const redacted = toFileShape(redactConfig(config, registry));
+    io.stdout.write(values.json ? `${JSON.stringify(redacted, null, 2)}\n` : `# effective configuration of ${resolved} (secrets redacted; durations in ms)\n${toYaml(redacted)}`);
+    return 0;
   },
-};
+});

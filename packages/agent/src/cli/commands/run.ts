@@ -1,11 +1,8 @@
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
-import { reportError } from '../report-error.js';
+import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
 import { createCliLogger } from '../../runtime/cli-logger.js';
-import { loadAgentConfig } from '../../runtime/load-config.js';
 import { AgentRunner } from '../../runtime/agent-runner.js';
 
-export const runCommand: Command = {
+export const runCommand: Command = defineCommand({
   name: 'run',
   summary: 'run the agent (foreground; SIGHUP reloads, SIGTERM stops)',
   help: `Usage: rds-agent run -c <file> [--set key=value ...] [--debug]
@@ -31,32 +28,20 @@ Signals:
 Exit codes: 0 stopped cleanly, 1 runtime failure (an exporter cannot start,
 the shutdown deadline passed), 2 invalid configuration (nothing started).
 `,
-  async run(args, io) {
-    let debug = false;
-    let file: string | undefined;
-    try {
-      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true } });
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      file = requireConfigPath(values.config, io.env);
-      const set = parseSetFlags(values.set);
-      // Plugins log while loading; until the config says otherwise, warnings only, in the stream's style.
-      const bootLogger = createCliLogger({ level: 'warn', format: 'auto', stream: io.stdout });
-      const prepared = await loadAgentConfig({ file, set, env: io.env, logger: bootLogger });
-      const logger = createCliLogger({ level: prepared.config.logLevel, format: prepared.config.logFormat, stream: io.stdout });
-      const runner = new AgentRunner({
-        prepared,
-        logger,
-        io,
-        reloadConfig: () => loadAgentConfig({ file: file!, set, env: io.env, logger }),
-      });
-      await runner.start();
-      return await runner.untilStopped();
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'run', ...(file ? { file } : {}) });
-    }
+  options: CONFIG_OPTIONS,
+  async execute(context) {
+    const { io } = context;
+    // Plugins log while loading; until the config says otherwise, warnings only, in the stream's style.
+    const bootLogger = createCliLogger({ level: 'warn', format: 'auto', stream: io.stdout });
+    const { reload, ...prepared } = await loadConfigFromFlags(context, bootLogger);
+    const logger = createCliLogger({ level: prepared.config.logLevel, format: prepared.config.logFormat, stream: io.stdout });
+    const runner = new AgentRunner({
+      prepared,
+      logger,
+      io,
+      reloadConfig: () => reload(logger),
+    });
+    await runner.start();
+    return await runner.untilStopped();
   },
-};
+});

@@ -1,8 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CliIo } from '../cli-io.js';
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseDurationFlag } from '../parse-args.js';
-import { reportError } from '../report-error.js';
+import { defineCommand, type Command } from '../command.js';
+import { parseDurationFlag } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 import { renderStatusTable, rowFromJson, type StatusJsonTarget } from '../../output/status-rows.js';
 
@@ -50,7 +49,7 @@ function render(doc: StatusJson, url: string, now: number): string {
   return header + renderStatusTable(doc.targets.map(rowFromJson), now);
 }
 
-export const statusCommand: Command = {
+export const statusCommand: Command = defineCommand({
   name: 'status',
   summary: "show a running agent's targets (reads its /status endpoint)",
   help: `Usage: rds-agent status [--url ${DEFAULT_STATUS_URL}] [--watch [--interval 2s]] [--json]
@@ -72,35 +71,26 @@ Options:
 
 Exit codes: 0 printed, 1 the agent could not be reached, 2 bad usage.
 `,
-  async run(args, io) {
-    let debug = false;
-    try {
-      const { values } = parseCommandArgs(args, {
+  options: {
         url: { type: 'string' },
         watch: { type: 'boolean', short: 'w' },
         interval: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
-      });
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      const url = values.url ?? io.env['RDS_AGENT_STATUS_URL'] ?? DEFAULT_STATUS_URL;
-      const intervalMs = parseDurationFlag('interval', values.interval, 2000);
-      const timeoutMs = parseDurationFlag('timeout', values.timeout, 5000);
-      if (!values.watch) {
-        const doc = await fetchStatus(url, timeoutMs);
-        io.stdout.write(values.json ? `${JSON.stringify(doc, null, 2)}\n` : render(doc, url, Date.now()));
-        return 0;
-      }
-      return await watch(io, url, intervalMs, timeoutMs, values.json === true);
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'status' });
+      },
+  async execute(context) {
+    const { values, io } = context;
+    const url = values.url ?? io.env['RDS_AGENT_STATUS_URL'] ?? DEFAULT_STATUS_URL;
+    const intervalMs = parseDurationFlag('interval', values.interval, 2000);
+    const timeoutMs = parseDurationFlag('timeout', values.timeout, 5000);
+    if (!values.watch) {
+      const doc = await fetchStatus(url, timeoutMs);
+      io.stdout.write(values.json ? `${JSON.stringify(doc, null, 2)}\n` : render(doc, url, Date.now()));
+      return 0;
     }
+    return await watch(io, url, intervalMs, timeoutMs, values.json === true);
   },
-};
+});
 
 async function watch(io: CliIo, url: string, intervalMs: number, timeoutMs: number, json: boolean): Promise<number> {
   const stop = new AbortController();

@@ -1,9 +1,6 @@
-import type { Command } from '../command.js';
-import { parseCommandArgs, parseSetFlags, requireConfigPath } from '../parse-args.js';
-import { reportError } from '../report-error.js';
-import { loadAgentConfig } from '../../runtime/load-config.js';
+import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
 
-export const validateCommand: Command = {
+export const validateCommand: Command = defineCommand({
   name: 'validate',
   summary: 'check a config file and print every problem; starts nothing',
   help: `Usage: rds-agent validate -c <file> [--set key=value ...]
@@ -21,28 +18,17 @@ Options:
 
 Exit codes: 0 valid, 2 invalid.
 `,
-  async run(args, io) {
-    let debug = false;
-    let file: string | undefined;
-    try {
-      const { values } = parseCommandArgs(args, { config: { type: 'string', short: 'c' }, set: { type: 'string', multiple: true } });
-      debug = values.debug === true;
-      if (values.help) {
-        io.stdout.write(this.help);
-        return 0;
-      }
-      file = requireConfigPath(values.config, io.env);
-      const { config, plugins } = await loadAgentConfig({ file, set: parseSetFlags(values.set), env: io.env });
-      const exporters = config.exporters.filter((e) => e.enabled).map((e) => e.type);
-      const thirdParty = plugins.filter((p) => p.source !== 'builtin').map((p) => p.name);
-      io.stdout.write(
-        `config OK: ${config.targets.length} ${config.targets.length === 1 ? 'target' : 'targets'} (${config.targets.map((t) => `${t.name}/${t.transport}`).join(', ')}), ` +
-          `exporters: ${exporters.length > 0 ? exporters.join(', ') : 'none enabled'}` +
-          `${thirdParty.length > 0 ? `, plugins: ${thirdParty.join(', ')}` : ''}\n`,
-      );
-      return 0;
-    } catch (err) {
-      return reportError(err, io, { debug, command: 'validate', ...(file ? { file } : {}) });
-    }
+  options: CONFIG_OPTIONS,
+  async execute(context) {
+    const { io } = context;
+    const { config, plugins } = await loadConfigFromFlags(context);
+    const exporters = config.exporters.filter((e) => e.enabled).map((e) => e.type);
+    const thirdParty = plugins.filter((p) => p.source !== 'builtin').map((p) => p.name);
+    io.stdout.write(
+      `config OK: ${config.targets.length} ${config.targets.length === 1 ? 'target' : 'targets'} (${config.targets.map((t) => `${t.name}/${t.transport}`).join(', ')}), ` +
+        `exporters: ${exporters.length > 0 ? exporters.join(', ') : 'none enabled'}` +
+        `${thirdParty.length > 0 ? `, plugins: ${thirdParty.join(', ')}` : ''}\n`,
+    );
+    return 0;
   },
-};
+});
