@@ -17,28 +17,54 @@ export interface Clock {
 
 /** Real time. The one place outside tests where `Date.now` and `setTimeout` are allowed. */
 export class SystemClock implements Clock {
+  private readonly keepAlive: boolean;
+
+  /**
+   * @param options.keepProcessAlive leave timers ref'd (test helpers that must keep the process
+   *   alive while they wait). @default false: the agent's own waits never hold the process.
+   */
+  constructor(options: { readonly keepProcessAlive?: boolean } = {}) {
+    this.keepAlive = options.keepProcessAlive ?? false;
+  }
+
   now(): number {
     return Date.now();
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortReason(signal!));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      timer.unref();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepOn(
+      (fire, delay) => {
+        const timer = setTimeout(fire, delay);
+        if (!this.keepAlive) timer.unref();
+        return timer;
+      },
+      clearTimeout,
+      ms,
+      signal,
+    );
   }
+}
+
+/**
+ * An abortable sleep on any timer source (real timers, fake timers): resolves after `ms`; rejects
+ * with the signal's reason as soon as `signal` aborts, clearing the timer and the listener.
+ */
+export function sleepOn<T>(setTimer: (fire: () => void, ms: number) => T, clearTimer: (timer: T) => void, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortReason(signal));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimer(timer);
+      reject(abortReason(signal!));
+    };
+    const timer = setTimer(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** The reason an aborted signal carries, as an Error (a plain `abort()` yields a DOMException AbortError). */

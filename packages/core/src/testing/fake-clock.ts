@@ -1,6 +1,6 @@
 import { createClock, type Clock as SinonClock } from '@sinonjs/fake-timers';
 import type { Clock } from '../clock/clock.js';
-import { abortReason } from '../clock/clock.js';
+import { sleepOn } from '../clock/clock.js';
 
 /**
  * A {@link Clock} whose time moves only when a test says so, built on `@sinonjs/fake-timers`
@@ -30,21 +30,7 @@ export class FakeClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      const onAbort = (): void => {
-        this.timers.clearTimeout(id);
-        reject(abortReason(signal!));
-      };
-      const id = this.timers.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return sleepOn((fire, delay) => this.timers.setTimeout(fire, delay), (id) => this.timers.clearTimeout(id), ms, signal);
   }
 
   /** Advances time by `ms`, firing due timers and settling promises between them. Resolves with the new `now()`. */

@@ -1,26 +1,11 @@
-import { abortReason } from '../clock/clock.js';
+import { SystemClock } from '../clock/clock.js';
 
 /**
- * The one real-time wait in `@rds-agent/core/testing`. Unlike the SystemClock's timers this one is
- * deliberately NOT unref()'d: a test awaiting it must keep the process alive until it fires.
+ * The one real-time wait in `@rds-agent/core/testing`. Unlike the agent's SystemClock this one keeps
+ * its timers ref'd: a test awaiting it must keep the process alive until it fires.
  */
-function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortReason(signal));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+const realTime = new SystemClock({ keepProcessAlive: true });
+const realSleep = (ms: number, signal?: AbortSignal): Promise<void> => realTime.sleep(ms, signal);
 
 /** Thrown by {@link waitForCondition} when the condition did not hold in time. */
 export class WaitTimeoutError extends Error {
