@@ -4,32 +4,16 @@
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDiskTraffic, parsePrintDetail } from '@rds-agent/rds-ssh-plugin';
-import { TestSshd } from '../support/sshd.js';
-import { connectionState, keepProcessAlive, sshTarget } from '../support/ssh-harness.js';
+import { connectionState, sshTarget, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
 
-let sshd: TestSshd;
-let release: () => void = () => undefined;
-
-before(async () => {
-  release = keepProcessAlive();
-  sshd = await TestSshd.start({ identity: 'rds-e2e-1' });
-});
-
-after(async () => {
-  await sshd?.stop();
-  release();
-});
+const peer = useTestSshd({ identity: 'rds-e2e-1' });
 
 test('connects to real OpenSSH, passes probes, and runs RouterOS commands', async () => {
   const t = sshTarget({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.user,
-    privateKeyFile: sshd.clientKeyFile,
-    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+    ...sshdPeer(peer.sshd),
     monitor: { probeIntervalMs: 200 },
   });
   try {
@@ -70,12 +54,12 @@ test('connects to real OpenSSH, passes probes, and runs RouterOS commands', asyn
     await assert.rejects(t.transport.run('/foo bar'), (err: { code?: string }) => err.code === 'RDS_AGENT_ERR_COMMAND');
 
     // One kept connection: every probe and command shared it.
-    await sshd.waitForSessions(1);
-    assert.equal(sshd.sessionCount(), 1);
+    await peer.sshd.waitForSessions(1);
+    assert.equal(peer.sshd.sessionCount(), 1);
   } finally {
     await t.stop();
   }
-  await sshd.waitForSessions(0);
+  await peer.sshd.waitForSessions(0);
   assert.equal(t.monitor.state, 'stopped');
   assert.equal(connectionState(t), 0);
 });

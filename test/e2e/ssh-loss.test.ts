@@ -10,41 +10,26 @@
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { withinRealTime } from '@rds-agent/core/testing';
-import { TestSshd, isAlive, signalPids, waitUntil } from '../support/sshd.js';
-import { connectionState, keepProcessAlive, sshTarget, type SshTarget, type SshTargetOptions } from '../support/ssh-harness.js';
+import { isAlive, signalPids, waitUntil } from '../support/sshd.js';
+import { connectionState, sshTarget, type SshTarget, type SshTargetOptions, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
 
-let sshd: TestSshd;
-let release: () => void = () => undefined;
 let current: SshTarget | undefined;
-
-before(async () => {
-  release = keepProcessAlive();
-  sshd = await TestSshd.start();
-});
+const peer = useTestSshd();
 
 afterEach(async () => {
   await current?.stop();
   current = undefined;
-  sshd.killSessions('all', 'SIGKILL');
-  await sshd.startListener();
-});
-
-after(async () => {
-  await sshd?.stop();
-  release();
+  peer.sshd.killSessions('all', 'SIGKILL');
+  await peer.sshd.startListener();
 });
 
 function target(extra: Partial<SshTargetOptions> = {}): SshTarget {
   current = sshTarget({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.user,
-    privateKeyFile: sshd.clientKeyFile,
-    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+    ...sshdPeer(peer.sshd),
     ...extra,
   });
   return current;
@@ -56,16 +41,16 @@ async function connected(t: SshTarget): Promise<void> {
   await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   // sshd swaps in the `@notty` process after login; one command guarantees it exists.
   await t.transport.run(':put 1');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
 }
 
 test('scenario 2: killed sshd session processes are reported by the transport at once, then recovery', async () => {
   // Probes a minute apart: only the transport's onLost can explain a prompt detection.
   const t = target({ monitor: { probeIntervalMs: 60_000, probeTimeoutMs: 5_000, firstAttemptJitterMs: 20 } });
   await connected(t);
-  await sshd.stopListener(); // sshd is "down": the reconnect attempts must fail until it is back
+  await peer.sshd.stopListener(); // sshd is "down": the reconnect attempts must fail until it is back
   const killedAt = Date.now();
-  assert.equal(sshd.killSessions('all', 'SIGKILL').length, 2);
+  assert.equal(peer.sshd.killSessions('all', 'SIGKILL').length, 2);
 
   await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === 1, { timeoutMs: 5_000, description: 'disconnected event' });
   const lost = t.recorder.eventsOf('disconnected')[0]!;
@@ -82,7 +67,7 @@ test('scenario 2: killed sshd session processes are reported by the transport at
   assert.ok(t.recorder.eventsOf('attempt').filter((a) => a.outcome === 'failure').every((a) => a.error?.reason === 'refused'));
   assert.equal(t.monitor.state, 'disconnected');
 
-  await sshd.startListener();
+  await peer.sshd.startListener();
   await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery' });
   assert.equal(t.monitor.state, 'connected');
   assert.equal(connectionState(t), 1);
@@ -91,13 +76,13 @@ test('scenario 2: killed sshd session processes are reported by the transport at
   assert.ok((t.recorder.value('rds_connect_errors_total', { target: t.target, reason: 'refused' }) ?? 0) >= 2);
   assert.equal(t.recorder.histogram('rds_reconnect_duration_seconds', { target: t.target }).count, 2);
   assert.equal(await t.transport.run(':put 1'), '1\n');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
 });
 
 test('scenario 3: SIGSTOPped session processes (hung peer) are caught by the probe deadline, then recovery', async () => {
   const t = target({ monitor: { probeIntervalMs: 300, probeTimeoutMs: 1_000, firstAttemptJitterMs: 20 } });
   await connected(t);
-  const stopped = sshd.sessionProcesses().map((p) => p.pid);
+  const stopped = peer.sshd.sessionProcesses().map((p) => p.pid);
   assert.equal(signalPids(stopped, 'SIGSTOP').length, 2);
   try {
     await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === 1, { timeoutMs: 10_000, description: 'hung peer detected' });
@@ -118,14 +103,14 @@ test('scenario 3: SIGSTOPped session processes (hung peer) are caught by the pro
   }
   // Thawed, the old processes find their client gone and exit: nothing leaks on the server.
   await waitUntil(() => stopped.every((pid) => !isAlive(pid)), 10_000, 'the thawed session processes to exit');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
 });
 
 test('scenario 7: only the privileged monitor is killed -> unhealthy target detected, then recovery', async () => {
   const t = target({ monitor: { probeIntervalMs: 300, probeTimeoutMs: 2_000, firstAttemptJitterMs: 20 } });
   await connected(t);
-  const logFrom = readFileSync(sshd.logFile, 'utf8').length;
-  assert.equal(sshd.killSessions('priv', 'SIGKILL').length, 1);
+  const logFrom = readFileSync(peer.sshd.logFile, 'utf8').length;
+  assert.equal(peer.sshd.killSessions('priv', 'SIGKILL').length, 1);
   // The connection itself is still up (keepalives would be answered); only exec is broken.
   await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === 1, { timeoutMs: 10_000, description: 'unhealthy detected' });
   const lost = t.recorder.eventsOf('disconnected')[0]!;
@@ -137,11 +122,11 @@ test('scenario 7: only the privileged monitor is killed -> unhealthy target dete
   );
   assert.notEqual(lost.reason, 'timeout', 'a refused exec is an answer, not a hang');
   // The probe's exec is what hit the dead monitor (sshd logs the broken monitor pipe).
-  await waitUntil(() => /mm_request_send/.test(readFileSync(sshd.logFile, 'utf8').slice(logFrom)), 5_000, 'sshd to log the dead monitor');
+  await waitUntil(() => /mm_request_send/.test(readFileSync(peer.sshd.logFile, 'utf8').slice(logFrom)), 5_000, 'sshd to log the dead monitor');
   await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery' });
   assert.equal(connectionState(t), 1);
   assert.equal(await t.transport.run('/system identity print'), '  name: mikrotik-e2e\n\n');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
 });
 
 test('scenario 3b: in keepalive probe mode, OpenSSH answers keepalives and a SIGSTOPped session is still caught', async () => {
@@ -159,8 +144,8 @@ test('scenario 3b: in keepalive probe mode, OpenSSH answers keepalives and a SIG
     1,
     'OpenSSH answers keepalive@openssh.com, so the cheap probe mode is in use',
   );
-  assert.equal(sshd.sessionCount(), 1);
-  const stopped = sshd.sessionProcesses().map((p) => p.pid);
+  assert.equal(peer.sshd.sessionCount(), 1);
+  const stopped = peer.sshd.sessionProcesses().map((p) => p.pid);
   signalPids(stopped, 'SIGSTOP');
   try {
     await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === 1, { timeoutMs: 10_000, description: 'hung peer detected' });
@@ -172,5 +157,5 @@ test('scenario 3b: in keepalive probe mode, OpenSSH answers keepalives and a SIG
     signalPids(stopped, 'SIGCONT');
   }
   await waitUntil(() => stopped.every((pid) => !isAlive(pid)), 10_000, 'the thawed session processes to exit');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
 });

@@ -6,43 +6,27 @@
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
-import { after, afterEach, before, test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { AttemptEvent, BackoffEvent, MonitorEvent } from '@rds-agent/core';
 import { withinRealTime } from '@rds-agent/core/testing';
-import { TestSshd } from '../support/sshd.js';
-import { connectionState, fastBackoff, keepProcessAlive, sshTarget, type SshTarget, type SshTargetOptions } from '../support/ssh-harness.js';
+import { connectionState, fastBackoff, sshTarget, type SshTarget, type SshTargetOptions, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
 
-let sshd: TestSshd;
 let current: SshTarget | undefined;
-let release: () => void = () => undefined;
-
-before(async () => {
-  release = keepProcessAlive();
-  sshd = await TestSshd.start();
-});
+const peer = useTestSshd();
 
 afterEach(async () => {
   await current?.stop();
   current = undefined;
-  sshd.killSessions('all', 'SIGKILL');
-  sshd.authorizeKey();
-  await sshd.startListener();
-});
-
-after(async () => {
-  await sshd?.stop();
-  release();
+  peer.sshd.killSessions('all', 'SIGKILL');
+  peer.sshd.authorizeKey();
+  await peer.sshd.startListener();
 });
 
 function target(extra: Partial<SshTargetOptions> = {}): SshTarget {
   current = sshTarget({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.user,
-    privateKeyFile: sshd.clientKeyFile,
-    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+    ...sshdPeer(peer.sshd),
     ...extra,
   });
   return current;
@@ -65,16 +49,16 @@ test('scenario 4: while sshd is down, attempts follow the backoff strategy; reco
   t.monitor.start();
   await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   await t.transport.run(':put 1');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
   const mark = t.recorder.events.length;
 
-  await sshd.stopListener();
-  sshd.killSessions('all', 'SIGKILL');
+  await peer.sshd.stopListener();
+  peer.sshd.killSessions('all', 'SIGKILL');
   await t.recorder.waitFor((r) => failuresWithBackoff(r.events.slice(mark)).length >= 6, {
     timeoutMs: 15_000,
     description: 'six failed attempts while sshd is down',
   });
-  await sshd.startListener();
+  await peer.sshd.startListener();
   await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery' });
 
   const outage = t.recorder.events.slice(mark);
@@ -112,10 +96,10 @@ test('scenario 4: while sshd is down, attempts follow the backoff strategy; reco
 });
 
 test('scenario 5: a changed host key -> host-key-mismatch, never connected, credentials never accepted', async () => {
-  const pinned = sshd.hostKeyFingerprint;
-  const changed = await sshd.changeHostKey();
+  const pinned = peer.sshd.hostKeyFingerprint;
+  const changed = await peer.sshd.changeHostKey();
   assert.notEqual(changed, pinned);
-  const logBefore = readFileSync(sshd.logFile, 'utf8').length;
+  const logBefore = readFileSync(peer.sshd.logFile, 'utf8').length;
   const backoff = fastBackoff();
   const t = target({ hostKeyFingerprints: [pinned], backoff, monitor: { probeIntervalMs: 60_000 } });
   t.monitor.start();
@@ -131,9 +115,9 @@ test('scenario 5: a changed host key -> host-key-mismatch, never connected, cred
   // Permanent: the wait is the strategy's slowest, never its fast start.
   assert.ok(t.recorder.eventsOf('backoff').every((b) => b.delayMs >= backoff.maxDelayMs));
   // The handshake stopped at the host key: sshd never saw a login from the impostor-wary client.
-  const log = readFileSync(sshd.logFile, 'utf8').slice(logBefore);
+  const log = readFileSync(peer.sshd.logFile, 'utf8').slice(logBefore);
   assert.doesNotMatch(log, /Accepted publickey/);
-  assert.equal(sshd.sessionCount(), 0);
+  assert.equal(peer.sshd.sessionCount(), 0);
 });
 
 test('scenario 6: a key removed from authorized_keys -> auth failure, retried no faster than maxDelayMs, recovery when restored', async () => {
@@ -142,11 +126,11 @@ test('scenario 6: a key removed from authorized_keys -> auth failure, retried no
   t.monitor.start();
   await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   await t.transport.run(':put 1');
-  await sshd.waitForSessions(1);
+  await peer.sshd.waitForSessions(1);
   const mark = t.recorder.events.length;
 
-  sshd.revokeKey();
-  sshd.killSessions('all', 'SIGKILL');
+  peer.sshd.revokeKey();
+  peer.sshd.killSessions('all', 'SIGKILL');
   await t.recorder.waitFor((r) => failuresWithBackoff(r.events.slice(mark)).length >= 3, {
     timeoutMs: 15_000,
     description: 'three auth failures',
@@ -165,7 +149,7 @@ test('scenario 6: a key removed from authorized_keys -> auth failure, retried no
   assert.equal(connectionState(t), 0);
   assert.ok((t.recorder.value('rds_connect_errors_total', { target: t.target, reason: 'auth' }) ?? 0) >= 3);
 
-  sshd.authorizeKey();
+  peer.sshd.authorizeKey();
   await t.recorder.waitFor((r) => r.eventsOf('recovered').length === 2, { timeoutMs: 10_000, description: 'recovery after restoring the key' });
   assert.equal(connectionState(t), 1);
 });

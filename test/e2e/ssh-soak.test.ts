@@ -5,35 +5,19 @@
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitForCondition } from '@rds-agent/core/testing';
-import { TestSshd } from '../support/sshd.js';
-import { connectionState, handleCounts, keepProcessAlive, sshTarget } from '../support/ssh-harness.js';
+import { connectionState, handleCounts, sshTarget, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
 
 const CYCLES = 200;
 
-let sshd: TestSshd;
-let release: () => void = () => undefined;
-
-before(async () => {
-  release = keepProcessAlive();
-  sshd = await TestSshd.start();
-});
-
-after(async () => {
-  await sshd?.stop();
-  release();
-});
+const peer = useTestSshd();
 
 test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session and no leaked handles`, { timeout: 180_000 }, async (ctx) => {
   const before = handleCounts();
   const t = sshTarget({
-    host: sshd.host,
-    port: sshd.port,
-    username: sshd.user,
-    privateKeyFile: sshd.clientKeyFile,
-    hostKeyFingerprints: [sshd.hostKeyFingerprint],
+    ...sshdPeer(peer.sshd),
     monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 10 },
   });
   // Sample sshd's view continuously, not just between cycles: a leak shows up mid-reconnect.
@@ -41,7 +25,7 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
   let samples = 0;
   const sampler = setInterval(() => {
     samples += 1;
-    maxSessions = Math.max(maxSessions, sshd.sessionCount());
+    maxSessions = Math.max(maxSessions, peer.sshd.sessionCount());
   }, 25);
   try {
     t.monitor.start();
@@ -51,8 +35,8 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
         description: `recovery #${cycle}`,
       });
       await t.transport.run(':put 1'); // the post-login sshd process now exists
-      maxSessions = Math.max(maxSessions, sshd.sessionCount());
-      sshd.killSessions('all', 'SIGKILL');
+      maxSessions = Math.max(maxSessions, peer.sshd.sessionCount());
+      peer.sshd.killSessions('all', 'SIGKILL');
       await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === cycle, {
         timeoutMs: 10_000,
         description: `loss #${cycle}`,
@@ -78,7 +62,7 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
   assert.equal(t.recorder.histogram('rds_reconnect_duration_seconds', { target: t.target }).count, CYCLES + 1);
   assert.equal(connectionState(t), 0);
 
-  await sshd.waitForSessions(0);
+  await peer.sshd.waitForSessions(0);
   // Closed sockets and cleared timers leave the handle list asynchronously: wait, bounded.
   await waitForCondition(
     () => {

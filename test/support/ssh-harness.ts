@@ -18,6 +18,8 @@ import {
 } from '@rds-agent/core';
 import { RecordingExporter } from '@rds-agent/core/testing';
 import { RDS_SSH_DEFAULTS, RdsSshTransport, type RdsSshConfig } from '@rds-agent/rds-ssh-plugin';
+import { after, before } from 'node:test';
+import { TestSshd, type TestSshdOptions } from './sshd.js';
 
 export interface SshTargetOptions {
   readonly target?: string;
@@ -130,4 +132,32 @@ export function handleCounts(): { sockets: number; timers: number } {
 export function keepProcessAlive(): () => void {
   const keeper = setInterval(() => undefined, 60_000);
   return () => clearInterval(keeper);
+}
+
+/** Where a TestSshd listens and how to log in to it: the client key and its pinned host key. */
+export function sshdPeer(sshd: TestSshd): Pick<SshTargetOptions, 'host' | 'port' | 'username' | 'privateKeyFile' | 'hostKeyFingerprints'> {
+  return { host: sshd.host, port: sshd.port, username: sshd.user, privateKeyFile: sshd.clientKeyFile, hostKeyFingerprints: [sshd.hostKeyFingerprint] };
+}
+
+/**
+ * Registers the suite hooks every SSH e2e file needs: start a private sshd before the tests (and keep
+ * the process alive while real-time waits run), stop it by PID after them. Read `.sshd` inside tests.
+ */
+export function useTestSshd(options: TestSshdOptions = {}): { readonly sshd: TestSshd } {
+  let sshd: TestSshd | undefined;
+  let release: () => void = () => undefined;
+  before(async () => {
+    release = keepProcessAlive();
+    sshd = await TestSshd.start(options);
+  });
+  after(async () => {
+    await sshd?.stop();
+    release();
+  });
+  return {
+    get sshd(): TestSshd {
+      if (!sshd) throw new Error('the test sshd is not started (use it inside tests and hooks)');
+      return sshd;
+    },
+  };
 }
