@@ -37,7 +37,18 @@ if (!quick) {
     `- date: ${new Date().toISOString().slice(0, 10)}`,
     `- machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}`,
     '',
-  ];
-  writeFileSync(join(here, '..', 'BENCHMARKS.md'), [...header, ...sections.map((s) => s.replace(/^## /, '## ')), ''].join('\n\n').replace(/\n{3,}/g, '\n\n'));
+    'Reading them:',
+    '',
+    '- **Scrape cost.** A scrape when nothing changed costs what serving a static pre-gzipped body costs',
+    '  (ratio ~1 to baseline b) at every size: rendered families and the gzipped page are cached until a',
+    '  metric update invalidates them. When every target changed between scrapes, the exporter still',
+    '  renders 1,000 targets in well under half the time of a bare prom-client `registry.metrics()`',
+    '  (baseline a), and nothing is fetched from the RDS during a scrape.',
+    '- **Fleet reconnects.** Event-driven detection alone puts every agent of a fleet on the network in',
+    '  the same millisecond after a shared outage (baseline). The default first-attempt jitter (1 s)',
+    '  spreads those attempts; the reference\'s 5 s polling spread them further, at the price of noticing',
+    '  the outage up to 5 s late.',
+  ].join('\n');
+  writeFileSync(join(here, '..', 'BENCHMARKS.md'), `${header}\n\n${sections.join('\n\n')}\n`);
   process.stderr.write('wrote BENCHMARKS.md\n');
 }
