@@ -23,6 +23,9 @@ export interface AgentRunnerOptions {
  * - SIGTERM/SIGINT: `agent.stop()` (sessions closed, exports flushed) within `shutdownTimeout`;
  *   resolves {@link ExitCode.OK}, or {@link ExitCode.FAILURE} when the deadline passed. A second
  *   signal during the stop gives up waiting at once (exit 1).
+ * - Plugin bugs are contained: an unhandled promise rejection is logged and the agent runs on; an
+ *   uncaught exception is logged as fatal and the agent stops gracefully with exit 1 (a supervisor
+ *   such as systemd's `Restart=on-failure` then restarts it).
  */
 export class AgentRunner {
   readonly agent: Agent;
@@ -34,6 +37,18 @@ export class AgentRunner {
   private keepAlive?: NodeJS.Timeout;
   private unsubscribe?: () => void;
   private stopRequested = false;
+  /** Set by an uncaught exception: the stop that follows exits non-zero so a supervisor restarts us. */
+  private crashed = false;
+  private readonly onRejection = (reason: unknown): void => {
+    // A plugin's stray promise must not take every other target down with it.
+    this.logger.error({ err: describeError(reason) }, 'unhandled promise rejection (a plugin or agent bug); contained, the agent keeps running');
+  };
+  private readonly onException = (err: Error): void => {
+    // State after an uncaught exception is unknown: stop gracefully and exit 1 so systemd restarts us.
+    this.logger.fatal({ err: describeError(err) }, 'uncaught exception (a plugin or agent bug); stopping');
+    this.crashed = true;
+    void this.stop();
+  };
   private started = false;
   private stopping?: Promise<void>;
   private finish?: (code: number) => void;
@@ -55,6 +70,8 @@ export class AgentRunner {
   async start(): Promise<void> {
     // Signals are handled from the start: a SIGTERM while exporters start must not kill us half-way.
     this.unsubscribe = this.io.onSignal((signal) => this.onSignal(signal));
+    process.on('unhandledRejection', this.onRejection);
+    process.on('uncaughtException', this.onException);
     this.keepAlive = setInterval(() => undefined, 1 << 30);
     try {
       await this.agent.start();
@@ -112,7 +129,7 @@ export class AgentRunner {
       code = ExitCode.FAILURE;
     }
     this.release();
-    this.finish?.(code);
+    this.finish?.(this.crashed ? ExitCode.FAILURE : code);
   }
 
   private release(): void {
@@ -120,6 +137,8 @@ export class AgentRunner {
     this.keepAlive = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    process.off('unhandledRejection', this.onRejection);
+    process.off('uncaughtException', this.onException);
   }
 
   private async doReload(): Promise<ReloadSummary | undefined> {
@@ -151,4 +170,8 @@ export class AgentRunner {
       return undefined;
     }
   }
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
