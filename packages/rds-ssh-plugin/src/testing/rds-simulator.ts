@@ -425,6 +425,9 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
       peakSessions: 0,
       commands: 0,
     };
+    // Like RouterOS (and OpenSSH), answer without Nagle: otherwise every exec's reply waits ~40 ms
+    // for a delayed ACK and the simulator misreports probe latency.
+    socket.setNoDelay(true);
     this.conns.set(conn.id, conn);
     this.totalConnections += 1;
     this.peakConnections = Math.max(this.peakConnections, this.conns.size);
