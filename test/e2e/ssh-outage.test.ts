@@ -45,10 +45,14 @@ function failuresWithBackoff(events: readonly MonitorEvent[]): Array<{ attempt: 
 
 test('scenario 4: while sshd is down, attempts follow the backoff strategy; recovery when it returns', async () => {
   // Exponential 100 ms -> 1 s, x2, no jitter: waits 100, 200, 400, 800, 1000, 1000 ...
-  const t = target({ monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 20 } });
+  const t = target({ monitor: { probeIntervalMs: 500, firstAttemptJitterMs: 20 } });
   t.monitor.start();
   await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
-  await t.transport.run(':put 1');
+  // A connection that passed a probe is a healthy one: its loss starts the strategy afresh. (A peer
+  // that drops a connection before it proves itself keeps backing off: the monitor's unit tests.)
+  // The outage starts right after a probe, so the next one is 500 ms away and only onLost explains
+  // the detection.
+  await t.recorder.waitFor((r) => r.eventsOf('probe').some((p) => p.outcome === 'ok'), { timeoutMs: 10_000, description: 'a passing probe' });
   await peer.sshd.waitForSessions(1);
   const mark = t.recorder.events.length;
 

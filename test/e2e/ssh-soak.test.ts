@@ -18,7 +18,9 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
   const before = handleCounts();
   const t = sshTarget({
     ...sshdPeer(peer.sshd),
-    monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 10 },
+    // A probe passes in every cycle before the kill, so each connection is a proven one (its loss
+    // restarts the strategy) and the probe's exec channels are part of what must not leak.
+    monitor: { probeIntervalMs: 200, firstAttemptJitterMs: 10 },
   });
   // Sample sshd's view continuously, not just between cycles: a leak shows up mid-reconnect.
   let maxSessions = 0;
@@ -35,7 +37,13 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
         description: `recovery #${cycle}`,
       });
       await t.transport.run(':put 1'); // the post-login sshd process now exists
+      const since = t.recorder.eventsOf('recovered').at(-1)!.at;
+      await t.recorder.waitFor((r) => r.eventsOf('probe').some((p) => p.outcome === 'ok' && p.at >= since), {
+        timeoutMs: 10_000,
+        description: `a passing probe in cycle #${cycle}`,
+      });
       maxSessions = Math.max(maxSessions, peer.sshd.sessionCount());
+      // Right after a probe: the next one is 200 ms away, so only the transport's onLost explains the detection.
       peer.sshd.killSessions('all', 'SIGKILL');
       await t.recorder.waitFor((r) => r.eventsOf('disconnected').length === cycle, {
         timeoutMs: 10_000,

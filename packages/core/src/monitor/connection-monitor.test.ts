@@ -214,13 +214,13 @@ describe('ConnectionMonitor: start-up and state', () => {
     const { clock, monitor, transport, rec } = setup();
     t.after(() => monitor.stop());
     monitor.start();
-    await to(clock, 100);
+    await to(clock, 6000); // the first probe (t=5000) passed: a healthy connection
     transport.failNextConnects(3);
     transport.reportLoss();
-    // attempts after the loss at 100 (first at once), then +1 s, +2 s, +4 s
-    await to(clock, 100 + 7000 - 1);
+    // attempts after the loss at 6000 (first at once), then +1 s, +2 s, +4 s
+    await to(clock, 6000 + 7000 - 1);
     assert.equal(monitor.state, 'disconnected');
-    await to(clock, 100 + 7000);
+    await to(clock, 6000 + 7000);
     assert.equal(monitor.state, 'connected');
     assert.deepEqual(
       rec.eventsOf('recovered').map((e) => [e.outageMs, e.attempts]),
@@ -239,6 +239,51 @@ describe('ConnectionMonitor: start-up and state', () => {
     assert.equal(monitor.state, 'disconnected');
     await to(clock, lossAt + 1000);
     assert.equal(monitor.state, 'connected');
+  });
+});
+
+describe('ConnectionMonitor: a peer that accepts and drops', () => {
+  it('backs off as after failed attempts until a connection proves itself, then resets', async (t) => {
+    const { clock, monitor, transport, rec } = setup();
+    t.after(() => monitor.stop());
+    monitor.start();
+    // Every connection dies at once (accepted, then dropped): no probe ever passes.
+    const flap = (): void => transport.reportLoss();
+    const connects: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      await clock.flush();
+      if (monitor.state !== 'connected') await clock.nextAsync();
+      assert.equal(monitor.state, 'connected');
+      connects.push(clock.now());
+      flap();
+    }
+    await clock.tickAsync(0);
+    // Waits 1 s, 2 s, 4 s, 8 s, 16 s: the strategy's schedule, not a reconnect every first-attempt jitter.
+    assert.deepEqual(connects, [0, 1000, 3000, 7000, 15_000, 31_000]);
+    assert.deepEqual(rec.eventsOf('backoff').map((e) => e.delayMs), [1000, 2000, 4000, 8000, 16_000, 16_000]);
+    assert.equal(rec.value(Metrics.reconnects, { target: T, status: 'failure' }), 0, 'no attempt failed');
+    // Now the peer behaves: the connection passes a probe, and the next outage starts from scratch.
+    await to(clock, 47_000);
+    assert.equal(monitor.state, 'connected');
+    await to(clock, 52_000); // probe passed at 52 000
+    transport.failNextConnects(1);
+    transport.reportLoss();
+    await clock.flush();
+    await to(clock, 52_999);
+    assert.equal(monitor.state, 'disconnected');
+    await to(clock, 53_000);
+    assert.equal(monitor.state, 'connected', 'after a proven connection the first failed attempt waits 1 s again');
+  });
+
+  it('a connection that lived a whole probe interval counts as proven even if its first probe found it dead', async (t) => {
+    const { clock, monitor, transport, rec } = setup();
+    t.after(() => monitor.stop());
+    monitor.start();
+    await to(clock, 1000);
+    transport.setConnected(false); // dies silently; the probe at 5000 notices
+    await to(clock, 5000);
+    assert.equal(monitor.state, 'connected', 'reconnected at once: first-attempt jitter only (0 here)');
+    assert.deepEqual(rec.eventsOf('backoff').map((e) => e.delayMs), [0]);
   });
 });
 
@@ -387,7 +432,7 @@ describe('ConnectionMonitor: loss detection', () => {
     const { clock, monitor, transport, rec } = setup({ options: { firstAttemptJitterMs: 1000 }, random });
     t.after(() => monitor.stop());
     monitor.start();
-    await to(clock, 2000);
+    await to(clock, 6000); // past the first (passing) probe: a healthy connection is lost
     assert.equal(random.draws, 0, 'no draw at start-up (and none by a jitter-0 strategy)');
     transport.reportLoss();
     assert.equal(monitor.state, 'disconnected');
@@ -395,11 +440,11 @@ describe('ConnectionMonitor: loss detection', () => {
     await clock.flush();
     assert.equal(random.draws, 1);
     const backoff = rec.eventsOf('backoff').at(-1)!;
-    assert.deepEqual([backoff.at, backoff.delayMs, backoff.nextAttemptAt], [2000, 250, 2250]);
+    assert.deepEqual([backoff.at, backoff.delayMs, backoff.nextAttemptAt], [6000, 250, 6250]);
     assert.equal(rec.value(Metrics.backoffDelay, target), 0.25);
-    await to(clock, 2249);
+    await to(clock, 6249);
     assert.equal(transport.connectCalls, 1);
-    await to(clock, 2250);
+    await to(clock, 6250);
     assert.equal(transport.connectCalls, 2);
     assert.equal(monitor.state, 'connected');
     assert.equal(rec.histogram(Metrics.reconnectDuration, target).values.at(-1), 0.25);
@@ -410,7 +455,7 @@ describe('ConnectionMonitor: loss detection', () => {
     const { clock, monitor, transport } = setup({ options: { firstAttemptJitterMs: 0 }, random });
     t.after(() => monitor.stop());
     monitor.start();
-    await to(clock, 2000);
+    await to(clock, 6000);
     transport.reportLoss();
     await clock.flush();
     assert.equal(random.draws, 0);
@@ -418,7 +463,7 @@ describe('ConnectionMonitor: loss detection', () => {
   });
 
   it('closes before every connect, never leaks a session, and unsubscribes onLost each cycle', async (t) => {
-    const env = setup();
+    const env = setup({ options: { probeIntervalMs: 50 } }); // each connection proves itself before it is lost
     const { clock, monitor, transport } = env;
     t.after(() => monitor.stop());
     transport.failNextConnects(2);
@@ -642,13 +687,13 @@ describe('ConnectionMonitor: on-reconnect hooks', () => {
     monitor.start();
     await to(clock, 1000);
     assert.deepEqual(calls, [{ target: T, outageMs: 1000, attempts: 2, initial: true }]);
-    await to(clock, 3000);
+    await to(clock, 6500); // probe at 6000 passed
     transport.reportLoss();
     await clock.flush();
     assert.deepEqual(calls.at(-1), { target: T, outageMs: 0, attempts: 1, initial: false });
     // The slow hook never finished, yet probing goes on.
-    await to(clock, 8000);
-    assert.equal(transport.probeCalls, 1);
+    await to(clock, 11_500);
+    assert.equal(transport.probeCalls, 2);
     release();
   });
 
@@ -790,7 +835,7 @@ describe('ConnectionMonitor: metrics through the hub (reference names)', () => {
   });
 
   it('re-emits target-info only when the transport labels changed after a connect', async (t) => {
-    const { clock, monitor, transport, rec } = setup();
+    const { clock, monitor, transport, rec } = setup({ options: { probeIntervalMs: 50 } });
     t.after(() => monitor.stop());
     monitor.start();
     await to(clock, 100);

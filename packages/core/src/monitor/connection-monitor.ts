@@ -63,8 +63,12 @@ interface Outage {
  * - Every attempt closes the transport first, then connects under `connectTimeoutMs`. A failure
  *   waits `backoff.next()` (permanent errors, `retryable: false`: at least `backoff.maxDelayMs`;
  *   never less than {@link MIN_RETRY_DELAY_MS});
- *   `STOP` means give up (state `failed`, reason `gave-up`) until {@link reconnect}. Success resets
- *   the strategy, emits `recovered` and runs the on-reconnect hooks without awaiting them.
+ *   `STOP` means give up (state `failed`, reason `gave-up`) until {@link reconnect}. Success emits
+ *   `recovered` and runs the on-reconnect hooks without awaiting them; the strategy resets once the
+ *   new connection proves itself (a probe passed, or it lived a whole probe interval). A connection
+ *   lost before that (a peer that accepts and drops) waits the strategy's next delay too, so a
+ *   flapping target backs off (1 s, 2 s, 4 s ...) instead of being reconnected every
+ *   first-attempt-jitter.
  * - All time comes from the injected Clock and all randomness from the injected Random; draws are
  *   made only for the first-attempt jitter (when > 0) and by the strategy.
  *
@@ -73,6 +77,9 @@ interface Outage {
 @injectable()
 export class ConnectionMonitor {
   private currentState: ConnectionState = 'idle';
+  /** Whether the current connection proved itself (passed a probe); only then does the strategy reset. */
+  private proven = false;
+  private connectedAt = 0;
   private loop: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
   private stopRequested = false;
@@ -271,7 +278,10 @@ export class ConnectionMonitor {
           continue;
         }
 
-        this.backoff.reset();
+        // The strategy resets once this connection passes its first probe (see markProven): a peer that
+        // accepts and drops at once keeps backing off instead of being hammered twice a second.
+        this.proven = false;
+        this.connectedAt = this.clock.now();
         this.emitTargetInfo(false);
         const outageMs = this.clock.now() - outage.startedAt;
         this.emit({ type: 'recovered', target: this.target, at: this.clock.now(), outageMs, attempts: outage.attempts });
@@ -286,8 +296,8 @@ export class ConnectionMonitor {
         await this.closeTransport(); // release a dead (or hung) session now, not at the next attempt
         if (this.stopRequested) break;
         outage = { startedAt: loss.at, attempts: 0, initial: false };
-        wait = loss.detectedBy === 'manual' ? 0 : this.firstAttemptDelay();
-        this.emit({ type: 'backoff', target: this.target, at: this.clock.now(), delayMs: wait, nextAttemptAt: this.clock.now() + wait });
+        wait = this.delayAfterLoss(loss);
+        if (wait !== Infinity) this.emit({ type: 'backoff', target: this.target, at: this.clock.now(), delayMs: wait, nextAttemptAt: this.clock.now() + wait });
         reason = 'retry';
       }
     } catch (err) {
@@ -345,11 +355,7 @@ export class ConnectionMonitor {
   /** Asks the strategy for the wait after a failed attempt; moves to `disconnected` or `failed`. */
   private scheduleRetry(error: TransportError): number {
     let delay = this.backoff.next();
-    if (delay === STOP || delay < 0 || !Number.isFinite(delay)) {
-      this.setState('failed', 'gave-up');
-      this.logger.error({ reason: error.reason }, 'backoff strategy gave up; waiting for a manual reconnect');
-      return Infinity;
-    }
+    if (isGiveUp(delay)) return this.giveUp(error.reason);
     // Permanent errors (auth, host key) need an operator: never hammer the target with them.
     if (!error.retryable) delay = Math.max(delay, this.backoff.maxDelayMs);
     delay = Math.max(delay, MIN_RETRY_DELAY_MS);
@@ -357,6 +363,36 @@ export class ConnectionMonitor {
     const at = this.clock.now();
     this.emit({ type: 'backoff', target: this.target, at, delayMs: delay, nextAttemptAt: at + delay });
     return delay;
+  }
+
+  /**
+   * The wait before the first attempt after a loss: a first-attempt jitter draw. A connection lost
+   * before it proved itself (no probe passed, and it lived less than one probe interval: a peer that
+   * accepts and then drops) also waits the strategy's next delay, as after a failed attempt, so a
+   * flapping target backs off.
+   */
+  private delayAfterLoss(loss: PendingLoss): number {
+    if (loss.detectedBy === 'manual') return 0;
+    const jitter = this.firstAttemptDelay();
+    // Lived a whole probe interval: it was a working connection, whatever its first probe said.
+    if (loss.at - this.connectedAt >= this.options.probeIntervalMs) this.markProven();
+    if (this.proven) return jitter;
+    const delay = this.backoff.next();
+    if (isGiveUp(delay)) return this.giveUp(loss.reason);
+    return Math.max(jitter, delay, MIN_RETRY_DELAY_MS);
+  }
+
+  /** The connection answered a probe: it is healthy, so the next outage starts the strategy afresh. */
+  private markProven(): void {
+    if (this.proven) return;
+    this.proven = true;
+    this.backoff.reset();
+  }
+
+  private giveUp(reason: string): number {
+    this.setState('failed', 'gave-up');
+    this.logger.error({ reason }, 'backoff strategy gave up; waiting for a manual reconnect');
+    return Infinity;
   }
 
   /** Connected phase: probe every interval until a loss or a stop. Returns the loss, or undefined when stopped. */
@@ -391,6 +427,7 @@ export class ConnectionMonitor {
           () => new TransportError(ErrorCode.TIMEOUT, `probe got no answer within ${timeoutMs} ms`),
         );
         const latencyMs = result?.latencyMs ?? this.clock.now() - startedAt;
+        this.markProven();
         this.emit({
           type: 'probe',
           target: this.target,
@@ -574,4 +611,9 @@ function deferred(): Deferred {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `STOP`, or anything a strategy returns that cannot be waited. */
+function isGiveUp(delay: number): boolean {
+  return delay === STOP || delay < 0 || !Number.isFinite(delay);
 }
