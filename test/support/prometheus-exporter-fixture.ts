@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { MetricsHub, StatusStore, SystemClock, silentLogger, type Clock, type ConnectionState, type MonitorEvent } from '@rds-agent/core';
-import { PrometheusExporter, type PrometheusExporterConfig } from '@rds-agent/exporter-prometheus';
+import { PROMETHEUS_EXPORTER_DEFAULTS, PrometheusExporter, type PrometheusExporterConfig } from '@rds-agent/exporter-prometheus';
 
 export interface ExporterFixture {
   readonly hub: MetricsHub;
@@ -89,17 +89,7 @@ export async function startExporter(overrides: Partial<PrometheusExporterConfig>
   const hub = new MetricsHub(silentLogger(), '0.1.0-e2e');
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
-  const config: PrometheusExporterConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    path: '/metrics',
-    tls: { certFile: null, keyFile: null, clientCaFile: null },
-    basicAuth: { users: {} },
-    defaultMetrics: true,
-    prefix: '',
-    readiness: 'any',
-    ...overrides,
-  };
+  const config: PrometheusExporterConfig = { ...PROMETHEUS_EXPORTER_DEFAULTS, port: 0, ...overrides };
   const exporter = new PrometheusExporter(config, { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version: '0.1.0-e2e' });
   await exporter.start(AbortSignal.timeout(10_000));
   const address = exporter.address!;

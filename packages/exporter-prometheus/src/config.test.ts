@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ComponentRegistry, ConfigError, silentLogger, validateAgentConfig, validatePluginConfig, type ConfigIssue } from '@rds-agent/core';
 import plugin, { prometheusExporterDefinition } from './index.js';
-import type { PrometheusExporterConfig } from './config.js';
+import { PROMETHEUS_EXPORTER_DEFAULTS, type PrometheusExporterConfig } from './config.js';
 
 const KEY = 'exporters.prometheus';
 const BCRYPT = '$2y$10$M4l8bAXRHtTNkv5UAU2PUO2l1yMu/vWa3f8L1BMdDmWZ1x4B9l0NS';
@@ -34,6 +34,7 @@ describe('prometheus exporter config', () => {
       prefix: '',
       readiness: 'any',
     });
+    assert.deepEqual(value, PROMETHEUS_EXPORTER_DEFAULTS, 'the exported defaults are the schema defaults');
     assert.deepEqual(prometheusExporterDefinition.validate!(value as unknown as PrometheusExporterConfig), []);
   });
 

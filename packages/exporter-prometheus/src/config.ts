@@ -35,6 +35,18 @@ export interface PrometheusExporterConfig {
   readonly readiness: ReadinessRule;
 }
 
+/** The schema's defaults as a typed config (a unit test keeps the two equal). */
+export const PROMETHEUS_EXPORTER_DEFAULTS: Readonly<PrometheusExporterConfig> = Object.freeze({
+  host: '127.0.0.1',
+  port: 9464,
+  path: '/metrics',
+  tls: { certFile: null, keyFile: null, clientCaFile: null },
+  basicAuth: { users: {} },
+  defaultMetrics: true,
+  prefix: '',
+  readiness: 'any',
+});
+
 const METRIC_PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 function urlPath(value: unknown): void {

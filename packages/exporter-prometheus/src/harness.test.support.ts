@@ -4,7 +4,7 @@
  * port 0, with a pinned clock and helpers that emit realistic monitor event sequences.
  */
 import { MetricsHub, StatusStore, silentLogger, type Clock, type MonitorEvent } from '@rds-agent/core';
-import type { PrometheusExporterConfig } from './config.js';
+import { PROMETHEUS_EXPORTER_DEFAULTS, type PrometheusExporterConfig } from './config.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
 
 export const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
@@ -21,17 +21,7 @@ export class PinnedClock implements Clock {
 }
 
 export function exporterConfig(overrides: Partial<PrometheusExporterConfig> = {}): PrometheusExporterConfig {
-  return {
-    host: '127.0.0.1',
-    port: 0,
-    path: '/metrics',
-    tls: { certFile: null, keyFile: null, clientCaFile: null },
-    basicAuth: { users: {} },
-    defaultMetrics: false,
-    prefix: '',
-    readiness: 'any',
-    ...overrides,
-  };
+  return { ...PROMETHEUS_EXPORTER_DEFAULTS, port: 0, defaultMetrics: false, ...overrides };
 }
 
 export interface Harness {

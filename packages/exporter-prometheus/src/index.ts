@@ -7,7 +7,7 @@ import { prometheusExporterDefinition } from './definition.js';
 
 export { prometheusExporterDefinition } from './definition.js';
 export { PrometheusExporter } from './prometheus-exporter.js';
-export { prometheusConfigSchema, validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
+export { PROMETHEUS_EXPORTER_DEFAULTS, prometheusConfigSchema, validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
 export { PromMetricStore, type ExpositionFormat, type PromMetricStoreOptions } from './registry/prom-metric-store.js';
 export { OPENMETRICS_CONTENT_TYPE } from './registry/openmetrics.js';
 export { checkPasswordHash } from './auth/password-hash.js';
