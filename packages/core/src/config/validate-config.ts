@@ -134,7 +134,8 @@ function runConvict(
       issues.push({ key: join(prefix, key || '(config)'), message });
     }
   }
-  if (issues.length > 0) return { value: {}, issues };
+  // The properties come back even when some are invalid, so callers can still check the sections
+  // that are clean and report every mistake in one pass.
   const value = conf.getProperties() as Record<string, unknown>;
   for (const [path, map] of maps.values) setPath(value, path, map);
   return { value, issues };
@@ -182,6 +183,10 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
     node = node[k] as Record<string, unknown>;
   }
   node[path[path.length - 1]!] = value;
+}
+
+function hasIssueUnder(issues: readonly ConfigIssue[], key: string): boolean {
+  return issues.some((i) => i.key === key || i.key.startsWith(`${key}.`) || i.key.startsWith(`${key}[`));
 }
 
 function join(prefix: string, key: string): string {
@@ -307,7 +312,7 @@ function validateTarget(
   issues.push(...checked.issues);
   const backoff = validateBackoff(mergeBackoff(topBackoffRaw, raw['backoff']), `${key}.backoff`, registry, env);
   issues.push(...backoff.issues);
-  if (definition && checked.issues.length === 0) {
+  if (definition && !hasIssueUnder(checked.issues, `${key}.options`)) {
     const extra = definition.validate?.(checked.value['options'] as Record<string, unknown>) ?? [];
     issues.push(...extra.map((i) => ({ key: join(`${key}.options`, i.key), message: i.message })));
   }
@@ -368,7 +373,8 @@ export function validateAgentConfig(raw: Record<string, unknown>, registry: Comp
 
   const targets: TargetConfig[] = [];
   const targetsRaw = raw['targets'];
-  const monitorDefaults = (root.value['monitor'] as MonitorSettings | undefined) ?? defaultsOf(MONITOR_SCHEMA);
+  // An invalid top-level monitor section is reported once, not again for every target inheriting it.
+  const monitorDefaults = hasIssueUnder(root.issues, 'monitor') ? defaultsOf(MONITOR_SCHEMA) : (root.value['monitor'] as MonitorSettings);
   if (!Array.isArray(targetsRaw) || targetsRaw.length === 0) {
     issues.push({ key: 'targets', message: `must be a list of at least one target ({ name, transport, options }): value was ${show(targetsRaw)}` });
   } else {
@@ -391,7 +397,7 @@ export function validateAgentConfig(raw: Record<string, unknown>, registry: Comp
     const section = exportersValue[type];
     if (!section) continue;
     const { enabled, ...options } = section;
-    if (enabled === true) {
+    if (enabled === true && !hasIssueUnder(root.issues, `exporters.${type}`)) {
       const extra = registry.exporter(type)!.validate?.(options) ?? [];
       issues.push(...extra.map((i) => ({ key: join(`exporters.${type}`, i.key), message: i.message })));
     }
