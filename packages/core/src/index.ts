@@ -10,6 +10,7 @@ export * from './transport/index.js';
 export * from './backoff/index.js';
 export * from './monitor/index.js';
 export * from './metrics/index.js';
+export * from './telemetry/index.js';
 export * from './plugin/index.js';
 export * from './config/index.js';
 export * from './agent/index.js';

@@ -190,6 +190,8 @@ export function toMetricUpdates(event: MonitorEvent): MetricUpdate[] {
           value: 1,
         },
       ];
+    case 'telemetry':
+      return []; // mapped by the hub itself (counter totals need state): see MetricsHub.emit
     case 'target-removed':
       return [{ op: 'forget', target: event.target }];
   }

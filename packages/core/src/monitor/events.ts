@@ -1,3 +1,5 @@
+import type { TelemetrySample } from '../telemetry/telemetry.js';
+
 /**
  * Typed events a ConnectionMonitor emits. They are facts ("this happened at this instant"); the
  * MetricsHub turns them into metric updates and the StatusStore into the latest state per target.
@@ -82,6 +84,16 @@ export interface TargetInfoEvent extends EventBase {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** One telemetry collection: what the device reported, or why nothing could be read. */
+export interface TelemetryEvent extends EventBase {
+  readonly type: 'telemetry';
+  readonly outcome: 'ok' | 'failed';
+  readonly durationMs: number;
+  readonly samples: readonly TelemetrySample[];
+  /** Error reason when `outcome` is `failed`. */
+  readonly reason?: string;
+}
+
 /** The target was removed from the agent (config reload); its series should disappear. */
 export interface TargetRemovedEvent extends EventBase {
   readonly type: 'target-removed';
@@ -96,6 +108,7 @@ export type MonitorEvent =
   | BackoffEvent
   | HookFailedEvent
   | TargetInfoEvent
+  | TelemetryEvent
   | TargetRemovedEvent;
 
 /** Where monitors send their events (the MetricsHub in an agent; a RecordingExporter's hub in tests). */
