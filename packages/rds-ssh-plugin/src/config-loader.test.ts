@@ -41,6 +41,8 @@ test('the README sample target config validates, with durations converted to ms'
   assert.equal(options['keepaliveInterval'], 0);
   assert.equal(options['insecureSkipHostKeyCheck'], false);
   assert.equal(options['maxChannels'], 2);
+  assert.deepEqual(options['telemetryDisks'], []);
+  assert.equal(options['telemetryMaxDisks'], 32);
 });
 
 test('defaults fill every key not given', async () => {
@@ -50,6 +52,8 @@ test('defaults fill every key not given', async () => {
   assert.equal(o['probeCommand'], ':put 1');
   assert.equal(o['maxOutputBytes'], 2 * 1024 * 1024);
   assert.equal(o['passwordFile'], null);
+  assert.deepEqual(o['telemetryDisks'], []);
+  assert.equal(o['telemetryMaxDisks'], 32);
 });
 
 const INVALID: [string, Record<string, unknown>, string, RegExp?][] = [
@@ -64,6 +68,8 @@ const INVALID: [string, Record<string, unknown>, string, RegExp?][] = [
   ['no pinning', { ...good, hostKeyFingerprints: undefined }, 'hostKeyFingerprints', /insecureSkipHostKeyCheck/],
   ['inline password is not a setting', { ...good, password: 'hunter2' }, 'password', /unknown setting/],
   ['misspelt key', { ...good, hots: 'x' }, 'hots', /did you mean "host"/],
+  ['telemetry slot that is no slot name', { ...good, telemetryDisks: ['raid 10'] }, 'telemetryDisks[0]', /"raid 10"/],
+  ['telemetry disk cap zero', { ...good, telemetryMaxDisks: 0 }, 'telemetryMaxDisks'],
 ];
 
 for (const [name, options, key, message] of INVALID) {

@@ -12,6 +12,7 @@ test('a complete config has no issues', () => {
   assert.deepEqual(validateRdsSshConfig({ ...GOOD, privateKeyFile: null, passwordFile: '/run/secrets/pw' }), []);
   assert.deepEqual(validateRdsSshConfig({ ...GOOD, hostKeyFingerprints: [], knownHostsFile: '/etc/rds-agent/known_hosts' }), []);
   assert.deepEqual(validateRdsSshConfig({ ...GOOD, hostKeyFingerprints: [], insecureSkipHostKeyCheck: true }), []);
+  assert.deepEqual(validateRdsSshConfig({ ...GOOD, telemetryDisks: ['nvme1', 'storage-pool'], telemetryMaxDisks: 2 }), []);
 });
 
 const INVALID: [string, Partial<RdsSshConfig>, string, RegExp?][] = [
@@ -35,6 +36,11 @@ const INVALID: [string, Partial<RdsSshConfig>, string, RegExp?][] = [
   ['multi-line probe command', { probeCommand: ':put 1\n/system reboot' }, 'probeCommand', /single line/],
   ['insecure flag not boolean', { insecureSkipHostKeyCheck: 'yes' as unknown as boolean }, 'insecureSkipHostKeyCheck'],
   ['empty key path', { privateKeyFile: '' }, 'privateKeyFile'],
+  ['telemetry slot with a space', { telemetryDisks: ['nvme1', 'raid 10'] }, 'telemetryDisks[1]', /"raid 10"/],
+  ['telemetry slot with injection', { telemetryDisks: ['x;/system reboot'] }, 'telemetryDisks[0]'],
+  ['telemetry slot listed twice', { telemetryDisks: ['nvme1', 'nvme1'] }, 'telemetryDisks[1]', /twice/],
+  ['zero telemetry disk cap', { telemetryMaxDisks: 0 }, 'telemetryMaxDisks', /at least 1/],
+  ['more telemetry slots than the cap', { telemetryDisks: ['nvme1', 'nvme2', 'nvme3'], telemetryMaxDisks: 2 }, 'telemetryDisks', /telemetryMaxDisks is 2/],
 ];
 
 for (const [name, patch, key, message] of INVALID) {

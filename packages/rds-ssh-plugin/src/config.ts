@@ -32,6 +32,14 @@ export interface RdsSshConfig {
   readonly maxChannels: number;
   /** Most bytes (stdout + stderr) one command may print before it is failed. @default 2097152 */
   readonly maxOutputBytes: number;
+  /**
+   * Disk slots whose traffic counters `collect()` reads (`/disk monitor-traffic <slot> once` each).
+   * Empty: discover them once per connection from `/disk print detail` (block devices, RAID arrays,
+   * file disks). @default []
+   */
+  readonly telemetryDisks: readonly string[];
+  /** Most slots one collection reads, discovered or listed: each costs one exec on the device. @default 32 */
+  readonly telemetryMaxDisks: number;
 }
 
 /** The convict fragment for a target's `options:` when `transport: rds-ssh`. */
@@ -90,6 +98,16 @@ export const rdsSshConfigSchema: ConfigSchema = {
     default: 2,
   },
   maxOutputBytes: { doc: 'Most output bytes one command may print.', format: 'positive-int', default: 2 * 1024 * 1024 },
+  telemetryDisks: {
+    doc: 'Disk slots whose traffic counters telemetry reads (one `/disk monitor-traffic <slot> once` each); empty = discover block devices, RAID arrays and file disks from `/disk print detail` once per connection.',
+    format: 'string-list',
+    default: [],
+  },
+  telemetryMaxDisks: {
+    doc: 'Most disk slots one telemetry collection reads (each is one command on the device).',
+    format: 'positive-int',
+    default: 32,
+  },
 };
 
 /** Defaults as a typed object (what convict yields for an empty `options:` plus the required keys). */
@@ -107,10 +125,15 @@ export const RDS_SSH_DEFAULTS: Omit<RdsSshConfig, 'host' | 'username'> = Object.
   commandProbeInterval: 60_000,
   maxChannels: 2,
   maxOutputBytes: 2 * 1024 * 1024,
+  telemetryDisks: Object.freeze([]) as readonly string[],
+  telemetryMaxDisks: 32,
 });
 
 /** `SHA256:` + unpadded base64 of a 32-byte digest is always 43 characters. */
 export const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+/** A RouterOS disk slot name, as `assertSlotName` enforces it before a slot goes into a command. */
+const SLOT_PATTERN = /^[a-zA-Z0-9-]{1,64}$/;
 
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const isOptionalPath = (v: unknown): boolean => v === null || v === undefined || (isNonEmptyString(v) && !v.includes('\0'));
@@ -184,6 +207,28 @@ export function validateRdsSshConfig(config: Readonly<Partial<RdsSshConfig>>): C
   }
   if (!(Number.isInteger(config.maxOutputBytes) && config.maxOutputBytes! >= 1)) {
     issue('maxOutputBytes', `must be a whole number of bytes of at least 1: value was ${JSON.stringify(config.maxOutputBytes)}`);
+  }
+  const maxDisksValid = Number.isInteger(config.telemetryMaxDisks) && config.telemetryMaxDisks! >= 1;
+  if (config.telemetryMaxDisks !== undefined && !maxDisksValid) {
+    issue('telemetryMaxDisks', `must be a whole number of at least 1: value was ${JSON.stringify(config.telemetryMaxDisks)}`);
+  }
+  const disks = config.telemetryDisks ?? [];
+  if (!Array.isArray(disks)) {
+    issue('telemetryDisks', 'must be a list of disk slot names');
+  } else {
+    const seen = new Set<string>();
+    disks.forEach((slot, i) => {
+      if (typeof slot !== 'string' || !SLOT_PATTERN.test(slot)) {
+        issue(`telemetryDisks[${i}]`, `must be a disk slot name (letters, digits, '-'; at most 64): value was ${JSON.stringify(slot)}`);
+      } else if (seen.has(slot)) {
+        issue(`telemetryDisks[${i}]`, `lists slot ${JSON.stringify(slot)} twice`);
+      }
+      if (typeof slot === 'string') seen.add(slot);
+    });
+    // A silent cut would leave listed slots unread with no sign why.
+    if (maxDisksValid && disks.length > config.telemetryMaxDisks!) {
+      issue('telemetryDisks', `lists ${disks.length} slots but telemetryMaxDisks is ${config.telemetryMaxDisks}: raise telemetryMaxDisks or list fewer`);
+    }
   }
   return issues;
 }

@@ -7,6 +7,9 @@ import { parseAsValue } from './as-value.js';
 import { parseDiskTraffic } from './disk-traffic.js';
 import { parseRate, parseRouterOsBoolean, parseRouterOsDuration, parseRouterOsNumber, parseSize } from './values.js';
 import { findRouterOsError } from './error-text.js';
+import { parseSystemResource } from './system-resource.js';
+import { trafficSlots } from './disk-slots.js';
+import { diskSamples, systemSamples } from '../transport/telemetry-samples.js';
 
 const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
 
@@ -162,6 +165,68 @@ test('print detail: exec wrapping at 80 columns, mid-token split, comment', () =
 test('print detail: no match prints only the Flags header', () => {
   assert.deepEqual(parsePrintDetail('Flags: B - BLOCK-DEVICE\r\n\r\n'), []);
   assert.deepEqual(parsePrintDetail(''), []);
+});
+
+test('system resource: captured CHR output in base units; samples for the catalog', () => {
+  const r = parseSystemResource(RESOURCE);
+  assert.deepEqual(r, {
+    uptimeMs: 118_000,
+    cpuLoad: 0,
+    freeMemoryBytes: Math.round(178.1 * 1024 ** 2),
+    totalMemoryBytes: 384 * 1024 ** 2,
+    version: '7.16 (stable)',
+    boardName: 'CHR QEMU Standard PC (i440FX + PIIX, 1996)',
+    architecture: 'x86_64',
+  });
+  assert.deepEqual(systemSamples(r), [
+    { metric: 'systemUptime', value: 118 },
+    { metric: 'systemCpuLoad', value: 0 },
+    { metric: 'systemMemoryFree', value: Math.round(178.1 * 1024 ** 2) },
+    { metric: 'systemMemoryTotal', value: 384 * 1024 ** 2 },
+    { metric: 'systemInfo', labels: { version: '7.16 (stable)', board: 'CHR QEMU Standard PC (i440FX + PIIX, 1996)', architecture: 'x86_64' }, value: 1 },
+  ]);
+});
+
+test('system resource: percent to ratio, week-day uptime, missing and unparsable fields left out', () => {
+  const r = parseSystemResource(crlf('  uptime: 1w2d3h4m5s\n  cpu-load: 3%\n  free-memory: lots\n  version: \n'));
+  assert.equal(r.uptimeMs, ((9 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000);
+  assert.equal(r.cpuLoad, 0.03);
+  assert.equal(r.freeMemoryBytes, undefined);
+  assert.ok(!('freeMemoryBytes' in r) && !('version' in r) && !('boardName' in r));
+  assert.deepEqual(systemSamples(r), [
+    { metric: 'systemUptime', value: 788_645 },
+    { metric: 'systemCpuLoad', value: 0.03 },
+  ]);
+  assert.equal(parseSystemResource(crlf('  cpu-load: 100%\n')).cpuLoad, 1);
+  assert.deepEqual(parseSystemResource('bad command name system (line 1 column 2)\r\n'), {});
+  assert.deepEqual(systemSamples({}), []);
+});
+
+test('disk traffic samples: the four cumulative counters, labelled with the slot', () => {
+  assert.deepEqual(diskSamples('storage-pool', parseDiskTraffic(MONITOR_TRAFFIC)), [
+    { metric: 'diskReadBytes', labels: { slot: 'storage-pool' }, value: 33_131_503_616 },
+    { metric: 'diskWriteBytes', labels: { slot: 'storage-pool' }, value: 515_659_673_600 },
+    { metric: 'diskReadOps', labels: { slot: 'storage-pool' }, value: 243_401 },
+    { metric: 'diskWriteOps', labels: { slot: 'storage-pool' }, value: 17_667_231 },
+  ]);
+  assert.deepEqual(diskSamples('x', parseDiskTraffic('no such item\r\n')), []);
+});
+
+test('trafficSlots: block devices, RAID and file disks with a usable slot, in listing order', () => {
+  assert.deepEqual(trafficSlots(parsePrintDetail(DISK_DETAIL_RAID)), ['raid10', 'raid10-m0']);
+  assert.deepEqual(trafficSlots(parsePrintDetail(DISK_DETAIL_FILE)), ['vm-storage-001']);
+  assert.deepEqual(trafficSlots(parsePrintDetail(DISK_DETAIL_EXEC_WRAPPED)), ['vm-storage-001']);
+  const constructed = crlf(`Flags: E - EMPTY; B - BLOCK-DEVICE
+ 0 E   type=hardware slot="nvme5" slot-default="nvme5"
+ 1     type=partition slot="" parent="nvme1"
+ 2 B   type=hardware slot="nvme1" slot-default="nvme1"
+ 3 B   type=hardware slot="odd_name" slot-default=""
+ 4     type=raid slot="pool"
+ 5     type=file slot="img-1"
+ 6 B   type=hardware slot="nvme1"
+`);
+  assert.deepEqual(trafficSlots(parsePrintDetail(constructed)), ['nvme1', 'pool', 'img-1']);
+  assert.deepEqual(trafficSlots([]), []);
 });
 
 test(':put [... as-value]: one record, and several records split at .id', () => {

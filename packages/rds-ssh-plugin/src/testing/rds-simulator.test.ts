@@ -223,6 +223,17 @@ describe('RdsSimulator: fault injection', () => {
     await until(() => s.openConnections === 0, 'connection count 0');
   });
 
+  it('rebootDevice: connections drop, uptime and disk counters restart from zero', async () => {
+    const s = await sim();
+    const c = await connect(s);
+    const gone = closed(c);
+    assert.equal(s.rebootDevice(), 1);
+    await gone;
+    const c2 = await connect(s);
+    assert.match((await exec(c2, '/system resource print')).stdout, / uptime: \d+s\r\n/);
+    assert.match((await exec(c2, '/disk monitor-traffic storage-pool once')).stdout, /write-bytes: +\d{1,3}(?: \d{3}){0,2}\r\n/);
+  });
+
   it('hangNewConnections: TCP is accepted but the handshake times out', async () => {
     const s = await sim();
     s.hangNewConnections(true);

@@ -137,6 +137,7 @@ const NO_SERVER_PINGS = 2_147_483_647;
  * Faults are switched at run time and take effect immediately:
  * - {@link refuseConnections}: stop listening (clients get ECONNREFUSED); open connections stay.
  * - {@link dropAllConnections}: destroy every socket (clients see `end`/`close`).
+ * - {@link rebootDevice}: uptime and disk counters restart from 0, and every connection drops.
  * - {@link hangNewConnections}: accept TCP, never send the SSH banner (handshake timeout).
  * - {@link freeze}: open connections stop answering anything (like a SIGSTOPped sshd); new ones hang.
  * - {@link setLatency}, {@link rejectAuth}, {@link changeHostKey}, {@link setKeepaliveMode},
@@ -273,6 +274,15 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
     this.refusing = refuse;
     if (refuse && mode === 'close') await this.stopListening();
     else if (!this.listener) await this.listen();
+  }
+
+  /**
+   * A device reboot: uptime and disk traffic counters restart from 0 ({@link RouterOsDevice.reboot})
+   * and every open connection drops, as RouterOS closes its sessions. Returns how many dropped.
+   */
+  rebootDevice(): number {
+    this.device.reboot();
+    return this.dropAllConnections();
   }
 
   /** Destroys every open connection (hung ones included); returns how many. */

@@ -104,6 +104,40 @@ describe('RouterOsDevice', () => {
     assert.match(lines[1]!, /^ {14}read-ops: {9}\d{3} \d{3}$/);
   });
 
+  it('answers monitor-traffic for every slot /disk print detail lists, with growing counters', () => {
+    let now = 0;
+    const d = new RouterOsDevice({}, () => now);
+    const slots = [...d.answer('/disk print detail').matchAll(/ slot="([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(slots, ['nvme1', 'nvme2', 'nvme3', 'nvme4', 'storage-pool', 'vm-storage-001']);
+    const num = (s: string): number => Number(s.replace(/ /g, ''));
+    for (const slot of slots) {
+      const first = fields(d.answer(`/disk monitor-traffic ${slot} once`));
+      now += 1000;
+      const second = fields(d.answer(`/disk monitor-traffic "${slot}" once`));
+      assert.equal(first.get('slot'), slot);
+      for (const key of ['read-bytes', 'write-bytes', 'read-ops', 'write-ops']) {
+        assert.ok(num(second.get(key)!) > num(first.get(key)!), `${slot} ${key} grows`);
+      }
+    }
+  });
+
+  it('reboot(): uptime and disk counters restart from zero and grow again', () => {
+    let now = 5_000_000;
+    const d = new RouterOsDevice({}, () => now);
+    const num = (s: string): number => Number(s.replace(/ /g, ''));
+    const before = fields(d.answer('/disk monitor-traffic storage-pool once'));
+    now += 60_000;
+    d.reboot();
+    assert.equal(fields(d.answer('/system resource print')).get('uptime'), '0s');
+    const after = fields(d.answer('/disk monitor-traffic storage-pool once'));
+    assert.ok(num(after.get('write-bytes')!) < num(before.get('write-bytes')!));
+    assert.equal(num(after.get('write-bytes')!), 4096, 'one call after the reboot, no time passed');
+    now += 2000;
+    assert.equal(fields(d.answer('/system resource print')).get('uptime'), '2s');
+    const later = fields(d.answer('/disk monitor-traffic storage-pool once'));
+    assert.ok(num(later.get('write-bytes')!) > num(after.get('write-bytes')!));
+  });
+
   it('answers unknown commands with bad command name', () => {
     const d = new RouterOsDevice();
     assert.equal(d.answer('/foo bar'), 'bad command name foo (line 1 column 2)\r\n');

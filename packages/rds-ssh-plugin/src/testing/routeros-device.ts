@@ -91,8 +91,11 @@ const BASE_COUNTERS = { readOps: 243_401, readBytes: 33_131_503_616, writeOps: 1
 export class RouterOsDevice {
   readonly identity: string;
   private readonly opts: Required<Omit<DeviceOptions, 'identity'>>;
-  private readonly startedAt: number;
+  private startedAt: number;
   private monitorCalls = 0;
+  /** Counters start from the captured sample; a reboot starts them from zero. */
+  private counterBase = BASE_COUNTERS;
+  private uptimeAtStart: number;
 
   constructor(
     options: DeviceOptions = {},
@@ -110,6 +113,19 @@ export class RouterOsDevice {
       disks: options.disks ?? DEFAULT_DISKS,
     };
     this.startedAt = now();
+    this.uptimeAtStart = this.opts.initialUptimeMs;
+  }
+
+  /**
+   * A device reboot as telemetry sees it: uptime restarts at 0 and every disk traffic counter
+   * restarts from 0 (still growing from then on). Connections are not touched: pair it with
+   * {@link RdsSimulator.dropAllConnections} (or use {@link RdsSimulator.rebootDevice}) for the loss.
+   */
+  reboot(): void {
+    this.startedAt = this.now();
+    this.uptimeAtStart = 0;
+    this.monitorCalls = 0;
+    this.counterBase = { readOps: 0, readBytes: 0, writeOps: 0, writeBytes: 0 };
   }
 
   get disks(): readonly SimulatedDisk[] {
@@ -152,7 +168,7 @@ export class RouterOsDevice {
   }
 
   uptimeMs(): number {
-    return this.opts.initialUptimeMs + Math.max(0, this.now() - this.startedAt);
+    return this.uptimeAtStart + Math.max(0, this.now() - this.startedAt);
   }
 
   private hddTotal(): number {
@@ -268,10 +284,11 @@ export class RouterOsDevice {
     const writeRate = disk.writeBytesPerSecond ?? 1_600_000;
     const readRate = disk.readBytesPerSecond ?? 400_000;
     // Counters grow with time and with every call, so successive reads are strictly increasing.
-    const writeBytes = BASE_COUNTERS.writeBytes + Math.floor(writeRate * seconds) + this.monitorCalls * 4096;
-    const readBytes = BASE_COUNTERS.readBytes + Math.floor(readRate * seconds) + this.monitorCalls * 4096;
-    const writeOps = BASE_COUNTERS.writeOps + Math.floor((writeRate * seconds) / 4096) + this.monitorCalls;
-    const readOps = BASE_COUNTERS.readOps + Math.floor((readRate * seconds) / 4096) + this.monitorCalls;
+    const base = this.counterBase;
+    const writeBytes = base.writeBytes + Math.floor(writeRate * seconds) + this.monitorCalls * 4096;
+    const readBytes = base.readBytes + Math.floor(readRate * seconds) + this.monitorCalls * 4096;
+    const writeOps = base.writeOps + Math.floor((writeRate * seconds) / 4096) + this.monitorCalls;
+    const readOps = base.readOps + Math.floor((readRate * seconds) / 4096) + this.monitorCalls;
     return renderKeyValues(
       [
         ['slot', slot],

@@ -8,6 +8,8 @@ import {
   type CommandRunner,
   type ProbeResult,
   type RunOptions,
+  type TelemetrySample,
+  type TelemetrySource,
   type Transport,
   type TransportContext,
   type TransportDescriber,
@@ -16,10 +18,16 @@ import type { RdsSshConfig } from '../config.js';
 import { classifySshError } from '../errors/classify.js';
 import { fingerprintOf, keyTypeOf } from '../host-key/fingerprint.js';
 import { knownHostsName, parseKnownHosts } from '../host-key/known-hosts.js';
+import { trafficSlots } from '../routeros/disk-slots.js';
+import { parseDiskTraffic } from '../routeros/disk-traffic.js';
 import { findRouterOsError } from '../routeros/error-text.js';
+import { parsePrintDetail } from '../routeros/print-detail.js';
+import { assertSlotName } from '../routeros/quote.js';
+import { parseSystemResource } from '../routeros/system-resource.js';
 import { execCommand, type ExecResult } from '../runner/exec-command.js';
 import { Semaphore } from '../runner/semaphore.js';
 import { SecretFiles } from './secret-files.js';
+import { diskSamples, systemSamples } from './telemetry-samples.js';
 
 const { Client } = ssh2;
 
@@ -46,6 +54,8 @@ interface Connection {
   closing: boolean;
   lost?: TransportError;
   keepalive: 'unknown' | 'supported' | 'unsupported';
+  /** Slots found by `/disk print detail` on this connection (discovery runs once per connection). */
+  discoveredSlots?: readonly string[];
 }
 
 /** Private ssh2 client internals used for a keepalive round-trip with a reply callback (ssh2 1.17 pinned). */
@@ -59,7 +69,7 @@ interface Ssh2Internals {
  * verified on every connect, event-driven loss detection, bounded probes and a command runner.
  * See the package README for the probe modes and their cost on the device.
  */
-export class RdsSshTransport implements Transport, CommandRunner, TransportDescriber {
+export class RdsSshTransport implements Transport, CommandRunner, TransportDescriber, TelemetrySource {
   private conn: Connection | undefined;
   private pendingConnect: AbortController | undefined;
   private readonly lostListeners = new Set<(err: TransportError) => void>();
@@ -154,7 +164,77 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 
   async run(command: string, options: RunOptions = {}): Promise<string> {
+    return this.runOn(this.live(), command, options);
+  }
+
+  /**
+   * Reads device telemetry over the kept connection, one command at a time:
+   * `/system resource print`, then `/disk monitor-traffic <slot> once` per slot (`telemetryDisks`,
+   * or the slots `/disk print detail` lists, discovered once per connection), at most
+   * `telemetryMaxDisks` slots. A command the device refuses (`COMMAND`) is skipped and logged at
+   * debug; the call rejects with the first such error only when nothing at all could be read.
+   * Connection-class errors, and the aborted `signal` (its TransportError reason, else `ABORTED`),
+   * reject at once.
+   */
+  async collect(signal: AbortSignal): Promise<readonly TelemetrySample[]> {
     const conn = this.live();
+    const link = linkSignals([signal, conn.life.signal], (s) =>
+      s === signal ? abortError(signal, 'telemetry collection') : conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed during telemetry collection'),
+    );
+    const samples: TelemetrySample[] = [];
+    let firstError: TransportError | undefined;
+    /** Runs one read; COMMAND errors are noted and skipped, anything else ends the collection. */
+    const attempt = async (what: string, read: () => Promise<readonly TelemetrySample[]>): Promise<void> => {
+      try {
+        samples.push(...(await read()));
+      } catch (err) {
+        const e = classifySshError(err);
+        // Once aborted, the abort reason wins over whatever the interrupted command reported.
+        if (link.signal.aborted) throw link.signal.reason as TransportError;
+        if (e.code !== ErrorCode.COMMAND) throw e;
+        firstError ??= e;
+        this.context.logger.debug({ target: this.context.target, telemetry: what, code: e.code, err: e.message }, `telemetry: ${what} skipped`);
+      }
+    };
+    try {
+      await attempt('system resource', async () => {
+        const found = systemSamples(parseSystemResource(await this.runOn(conn, '/system resource print', { signal: link.signal })));
+        if (found.length === 0) throw unreadable('/system resource print');
+        return found;
+      });
+      let slots: readonly string[] = [];
+      await attempt('disk discovery', async () => {
+        slots = await this.telemetrySlots(conn, link.signal);
+        return [];
+      });
+      for (const slot of slots.slice(0, this.config.telemetryMaxDisks)) {
+        await attempt(`disk ${slot}`, async () => {
+          const command = `/disk monitor-traffic ${assertSlotName(slot)} once`;
+          const found = diskSamples(slot, parseDiskTraffic(await this.runOn(conn, command, { signal: link.signal })));
+          if (found.length === 0) throw unreadable(command);
+          return found;
+        });
+      }
+    } finally {
+      link.dispose();
+    }
+    if (samples.length === 0 && firstError) throw firstError;
+    return samples;
+  }
+
+  /** `telemetryDisks` when set; else the slots `/disk print detail` lists, read once per connection. */
+  private async telemetrySlots(conn: Connection, signal: AbortSignal): Promise<readonly string[]> {
+    if (this.config.telemetryDisks.length > 0) return this.config.telemetryDisks;
+    if (conn.discoveredSlots) return conn.discoveredSlots;
+    const slots = trafficSlots(parsePrintDetail(await this.runOn(conn, '/disk print detail', { signal })));
+    conn.discoveredSlots = slots;
+    this.context.logger.debug({ target: this.context.target, slots }, `telemetry: ${slots.length} disk slot(s) discovered`);
+    return slots;
+  }
+
+  /** `run` bound to one connection: a collection never drifts onto a newer connection mid-way. */
+  private async runOn(conn: Connection, command: string, options: RunOptions = {}): Promise<string> {
+    if (conn.lost) throw conn.lost;
     const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
     const timer = new AbortController();
     const timeout = new TransportError(ErrorCode.TIMEOUT, `command timed out after ${timeoutMs} ms: ${preview(command)}`);
@@ -497,6 +577,11 @@ function commandProblem(result: ExecResult): string | undefined {
   if (result.exitCode === undefined) return result.exitSignal ? `killed by signal ${result.exitSignal}` : 'channel closed without an exit status';
   if (result.exitCode !== 0) return `exit status ${result.exitCode}`;
   return undefined;
+}
+
+/** Output the parser found nothing in: the device answered something else (another version, a refusal we do not know). */
+function unreadable(command: string): TransportError {
+  return new TransportError(ErrorCode.COMMAND, `${preview(command)}: no telemetry fields in the output`);
 }
 
 function preview(command: string): string {
