@@ -8,6 +8,7 @@ import { silentLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/catalog.js';
 import type { MetricsExporter } from '../metrics/exporter.js';
 import { ComponentRegistry } from '../plugin/component-registry.js';
+import type { TelemetrySample } from '../telemetry/telemetry.js';
 import { FakeClock, FakeTransport, RecordingExporter, FixedRandom } from '../testing/index.js';
 import type { Transport } from '../transport/transport.js';
 import { Agent } from './agent.js';
@@ -165,5 +166,84 @@ describe('Agent lifecycle', () => {
     assert.equal(result, undefined);
     await r.clock.tickAsync(1);
     assert.deepEqual(result, { timedOut: true });
+  });
+});
+
+describe('Agent telemetry', () => {
+  const cpu = (value: number): TelemetrySample[] => [{ metric: 'systemCpuLoad', value }];
+  /** A rig whose fake transports report telemetry; `made` holds every transport built, by id, newest last. */
+  async function teleRig(raw: Record<string, unknown>) {
+    const made = new Map<string, FakeTransport[]>();
+    const r = await rig(raw, {
+      customTransport: (id) => {
+        const t = new FakeTransport();
+        t.setTelemetry(cpu(0.25));
+        made.set(id, [...(made.get(id) ?? []), t]);
+        return t;
+      },
+    });
+    return { ...r, made: (id: string) => made.get(id) ?? [] };
+  }
+  const monitor = (extra: Record<string, unknown>) => ({ monitor: { ...FAST.monitor, ...extra } });
+
+  it('collects from a transport that can, every telemetryInterval while connected, and stops it with the target', async () => {
+    const r = await teleRig({ ...monitor({ telemetryInterval: '30s' }), targets: [target('a')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    const t = r.made('a')[0]!;
+    assert.equal(t.collectCalls, 1, 'first collection once connected');
+    assert.equal(r.recorder().value(Metrics.systemCpuLoad, { target: 'a' }), 0.25);
+    await r.clock.tickAsync(30_000);
+    assert.equal(t.collectCalls, 2);
+    await r.agent.stop();
+    assert.equal(t.calls.at(-1), 'close', 'the collector stopped before the session was closed');
+    await r.clock.tickAsync(120_000);
+    assert.equal(t.collectCalls, 2, 'no collection after stop');
+  });
+
+  it('telemetryInterval 0 builds no collector; a per-target override turns it on for that target only', async () => {
+    const r = await teleRig({
+      ...monitor({ telemetryInterval: 0 }),
+      targets: [target('off'), { ...target('on'), monitor: { telemetryInterval: '10s' } }],
+    });
+    await r.agent.start();
+    await r.clock.tickAsync(60_000);
+    assert.equal(r.made('off')[0]!.collectCalls, 0);
+    assert.equal(r.made('on')[0]!.collectCalls, 7);
+    await r.agent.stop();
+  });
+
+  it('a failed collection is counted, the connection stays up', async () => {
+    const r = await teleRig({ ...monitor({ telemetryTimeout: '2s' }), targets: [target('a')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    const t = r.made('a')[0]!;
+    t.setTelemetry((signal) => r.clock.sleep(5000, signal).then(() => cpu(0.9)));
+    await r.clock.tickAsync(60_000 + 1999);
+    assert.equal(r.recorder().value(Metrics.telemetryErrors, { target: 'a', reason: 'timeout' }), undefined);
+    await r.clock.tickAsync(1);
+    assert.equal(r.recorder().value(Metrics.telemetryErrors, { target: 'a', reason: 'timeout' }), 1);
+    assert.equal(r.recorder().value(Metrics.systemCpuLoad, { target: 'a' }), 0.25, 'the last good value stays');
+    assert.equal(r.agent.status.get('a')!.state, 'connected');
+    await r.agent.stop();
+  });
+
+  it('reload keeps an unchanged target collecting, restarts a changed one with its new interval, and stops a removed one', async () => {
+    const r = await teleRig({ ...monitor({ telemetryInterval: '60s' }), targets: [target('keep'), target('change'), target('drop')] });
+    await r.agent.start();
+    await r.clock.tickAsync(0);
+    const summary = await r.agent.reload(
+      r.config({ ...monitor({ telemetryInterval: '60s' }), targets: [target('keep'), { ...target('change'), monitor: { telemetryInterval: '20s' } }] }),
+    );
+    assert.deepEqual([summary.unchanged, summary.changed, summary.removed], [['keep'], ['change'], ['drop']]);
+    await r.clock.tickAsync(60_000);
+    assert.equal(r.made('keep').length, 1);
+    assert.equal(r.made('keep')[0]!.collectCalls, 2, 'same collector, same cadence');
+    assert.equal(r.made('change').length, 2);
+    assert.equal(r.made('change')[0]!.collectCalls, 1, 'the old collector stopped');
+    assert.equal(r.made('change')[1]!.collectCalls, 4, 'the new one runs at 20 s: t = 0, 20, 40, 60 s');
+    assert.equal(r.made('drop')[0]!.collectCalls, 1);
+    assert.equal(r.recorder().value(Metrics.systemCpuLoad, { target: 'drop' }), undefined, 'the removed target\'s telemetry series are gone');
+    await r.agent.stop();
   });
 });

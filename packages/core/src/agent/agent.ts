@@ -14,6 +14,8 @@ import { ConnectionMonitor } from '../monitor/connection-monitor.js';
 import type { MonitorOptions } from '../monitor/monitor-options.js';
 import type { NamedReconnectHook } from '../monitor/reconnect-hook.js';
 import type { ComponentRegistry } from '../plugin/component-registry.js';
+import { TelemetryCollector } from '../telemetry/telemetry-collector.js';
+import { isTelemetrySource } from '../telemetry/telemetry.js';
 import { Tokens } from '../tokens.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -43,6 +45,8 @@ interface RunningTarget {
   readonly config: TargetConfig;
   readonly container: DependencyContainer;
   readonly monitor?: ConnectionMonitor;
+  /** Present when the transport reads telemetry and `monitor.telemetryInterval` > 0. */
+  readonly collector?: TelemetryCollector;
 }
 
 interface RunningExporter {
@@ -235,6 +239,7 @@ export class Agent {
     const child = this.root.createChildContainer();
     const logger = this.logger.child({ target: tc.name });
     let monitor: ConnectionMonitor | undefined;
+    let collector: TelemetryCollector | undefined;
     try {
       const transportDef = this.registry.transport(tc.transport);
       const backoffDef = this.registry.backoff(tc.backoff.strategy);
@@ -255,7 +260,20 @@ export class Agent {
       child.register(Tokens.MonitorOptions, { useValue: options });
       child.register(Tokens.ReconnectHooks, { useValue: [...this.registry.reconnectHooks(), ...this.extraHooks] });
       monitor = child.resolve(ConnectionMonitor);
+      if (isTelemetrySource(transport) && tc.monitor.telemetryInterval > 0) {
+        collector = new TelemetryCollector({
+          target: tc.name,
+          source: transport,
+          connection: monitor,
+          clock: this.clock,
+          events: this.hub,
+          logger: logger.child({ component: 'telemetry' }),
+          intervalMs: tc.monitor.telemetryInterval,
+          timeoutMs: tc.monitor.telemetryTimeout,
+        });
+      }
       monitor.start();
+      collector?.start();
     } catch (err) {
       // A faulty transport plugin or target is contained: reported, the other targets run on.
       logger.error({ err: (err as Error).message }, 'target could not be started');
@@ -263,14 +281,17 @@ export class Agent {
       this.hub.emit({ type: 'target-info', target: tc.name, at, transport: tc.transport, labels: {} });
       this.hub.emit({ type: 'state-changed', target: tc.name, at, from: 'idle', to: 'failed', reason: 'transport-error' });
       monitor = undefined;
+      collector = undefined;
     }
-    this.targets.set(tc.name, { config: tc, container: child, ...(monitor ? { monitor } : {}) });
+    this.targets.set(tc.name, { config: tc, container: child, ...(monitor ? { monitor } : {}), ...(collector ? { collector } : {}) });
   }
 
   private async stopTarget(name: string, removed: boolean): Promise<void> {
     const running = this.targets.get(name);
     if (!running) return;
     this.targets.delete(name);
+    // The collector goes first: it uses the monitor's connection, and must not report a loss the stop causes.
+    await running.collector?.stop();
     try {
       await running.monitor?.stop();
     } catch (err) {

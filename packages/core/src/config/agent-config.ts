@@ -6,6 +6,10 @@ export interface MonitorSettings {
   readonly probeTimeout: number;
   readonly connectTimeout: number;
   readonly firstAttemptJitter: number;
+  /** Time between telemetry collections (ms); 0: no telemetry. @default 60000 */
+  readonly telemetryInterval: number;
+  /** Deadline of one telemetry collection (ms); 0: none. @default 10000 */
+  readonly telemetryTimeout: number;
 }
 
 /** A backoff strategy by name and its validated parameters (config: `backoff:`). */

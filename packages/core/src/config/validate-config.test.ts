@@ -64,7 +64,14 @@ describe('validateAgentConfig', () => {
     const config = validateAgentConfig(raw, await registry(), { env: {} });
     assert.equal(config.targets.length, 2);
     const [a, b] = config.targets;
-    assert.deepEqual(a!.monitor, { probeInterval: 5000, probeTimeout: 2000, connectTimeout: 10000, firstAttemptJitter: 1000 });
+    assert.deepEqual(a!.monitor, {
+      probeInterval: 5000,
+      probeTimeout: 2000,
+      connectTimeout: 10000,
+      firstAttemptJitter: 1000,
+      telemetryInterval: 60000,
+      telemetryTimeout: 10000,
+    });
     assert.equal(b!.monitor.probeInterval, 10000);
     assert.equal(b!.monitor.probeTimeout, 2000, 'inherited from the top-level monitor section');
     assert.deepEqual(a!.backoff, {

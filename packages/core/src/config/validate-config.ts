@@ -27,6 +27,16 @@ export const MONITOR_SCHEMA = {
     format: 'duration',
     default: 1000,
   },
+  telemetryInterval: {
+    doc: 'Time between device telemetry collections (system resource, disk traffic) by transports that can read it; each costs the device a few commands. 0 disables telemetry.',
+    format: 'duration',
+    default: 60000,
+  },
+  telemetryTimeout: {
+    doc: 'Deadline of one telemetry collection; past it the collection counts as failed (reason timeout), the connection stays up. 0 means no deadline.',
+    format: 'duration',
+    default: 10000,
+  },
 } as const satisfies ConfigSchema;
 
 /** Core's part of the agent schema (`backoff`, `targets`, `exporters` and `plugins` are composed with the plugins' fragments). */

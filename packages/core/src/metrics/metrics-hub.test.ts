@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { MonitorEvent } from '../monitor/events.js';
+import type { TelemetrySample } from '../telemetry/telemetry.js';
 import { RecordingExporter } from '../testing/recording-exporter.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { Metrics } from './catalog.js';
@@ -194,5 +195,136 @@ describe('MetricsHub', () => {
     await clock.tickAsync(60_000);
     hub.emit({ target: 'a', at: 70_000, type: 'hook-failed', hook: 'h', message: 'm' });
     assert.equal(logger.errors.length - before, 2, 'logged again once the minute has passed');
+  });
+});
+
+describe('MetricsHub telemetry', () => {
+  const tele = (samples: TelemetrySample[], target = 'a'): MonitorEvent => ({ target, at: 1000, type: 'telemetry', outcome: 'ok', durationMs: 5, samples });
+  const disk = (metric: TelemetrySample['metric'], slot: string, value: number): TelemetrySample => ({ metric, labels: { slot }, value });
+  const setup = () => {
+    const logger = capturingLogger();
+    const hub = new MetricsHub(logger, 'v', new FakeClock(0));
+    const rec = new RecordingExporter();
+    hub.subscribe('rec', rec);
+    return { hub, rec, logger };
+  };
+
+  it('sets gauges with the target label added', () => {
+    const { hub, rec } = setup();
+    hub.emit(
+      tele([
+        { metric: 'systemCpuLoad', value: 0.25 },
+        { metric: 'systemUptime', value: 3600 },
+        { metric: 'systemMemoryFree', value: 1024 },
+        { metric: 'systemMemoryTotal', value: 4096 },
+      ]),
+    );
+    assert.equal(rec.value(Metrics.systemCpuLoad, { target: 'a' }), 0.25);
+    assert.equal(rec.value(Metrics.systemUptime, { target: 'a' }), 3600);
+    assert.equal(rec.value(Metrics.systemMemoryFree, { target: 'a' }), 1024);
+    hub.emit(tele([{ metric: 'systemCpuLoad', value: 0.5 }]));
+    assert.equal(rec.value(Metrics.systemCpuLoad, { target: 'a' }), 0.5);
+    const late = new RecordingExporter();
+    hub.subscribe('late', late);
+    assert.equal(late.value(Metrics.systemMemoryTotal, { target: 'a' }), 4096, 'telemetry gauges are replayed to late subscribers');
+  });
+
+  it('turns device totals into increments per series; a device reset adds the new total, so the counter never decreases', () => {
+    const { hub, rec } = setup();
+    const read = (slot: string) => rec.value(Metrics.diskReadBytes, { target: 'a', slot });
+    hub.emit(tele([disk('diskReadBytes', 'nvme1', 1000), disk('diskReadBytes', 'nvme2', 50)]));
+    assert.equal(read('nvme1'), 1000, 'the first total counts whole');
+    assert.equal(read('nvme2'), 50);
+    hub.emit(tele([disk('diskReadBytes', 'nvme1', 1500), disk('diskReadBytes', 'nvme2', 50)]));
+    assert.equal(read('nvme1'), 1500);
+    assert.equal(read('nvme2'), 50);
+    hub.emit(tele([disk('diskReadBytes', 'nvme1', 200)])); // device rebooted: its total restarted from 0
+    assert.equal(read('nvme1'), 1700);
+    hub.emit(tele([disk('diskReadBytes', 'nvme1', 260)]));
+    assert.equal(read('nvme1'), 1760);
+    const adds = rec.updates.filter((u) => u.op === 'add' && u.metric === Metrics.diskReadBytes).map((u) => (u.op === 'add' ? u.value : NaN));
+    assert.deepEqual(adds, [1000, 50, 500, 0, 200, 60]);
+    assert.ok(adds.every((v) => v >= 0));
+  });
+
+  it('keeps counter state per target: the same slot on two targets does not mix', () => {
+    const { hub, rec } = setup();
+    hub.emit(tele([disk('diskWriteOps', 's1', 10)], 'a'));
+    hub.emit(tele([disk('diskWriteOps', 's1', 100)], 'b'));
+    hub.emit(tele([disk('diskWriteOps', 's1', 15)], 'a'));
+    assert.equal(rec.value(Metrics.diskWriteOps, { target: 'a', slot: 's1' }), 15);
+    assert.equal(rec.value(Metrics.diskWriteOps, { target: 'b', slot: 's1' }), 100);
+  });
+
+  it('drops invalid samples (unknown or non-telemetry metric, wrong labels, non-finite or negative values) and logs once per minute', async () => {
+    const { hub, rec, logger } = setup();
+    const before = rec.updates.length;
+    const errorsBefore = logger.errors.length;
+    const bad = [
+      { metric: 'noSuchMetric', value: 1 },
+      { metric: 'connectionState', value: 0 },
+      { metric: 'buildInfo', labels: { version: 'x' }, value: 1 },
+      { metric: 'systemCpuLoad', value: Number.NaN },
+      { metric: 'systemCpuLoad', value: Number.POSITIVE_INFINITY },
+      { metric: 'systemUptime', value: '5' },
+      { metric: 'diskReadBytes', value: 5 },
+      { metric: 'diskReadBytes', labels: { slot: 's', extra: 'x' }, value: 5 },
+      { metric: 'diskReadBytes', labels: { target: 'evil' }, value: 5 },
+      { metric: 'diskReadBytes', labels: { slot: 's' }, value: -1 },
+      { metric: 'systemInfo', labels: { version: '7.16' }, value: 1 },
+      null,
+    ] as unknown as TelemetrySample[];
+    hub.emit(tele([...bad, { metric: 'systemCpuLoad', value: 0.1 }]));
+    const published = rec.updates.slice(before).filter((u) => u.op !== 'add' || u.value !== 0);
+    assert.deepEqual(
+      published.map((u) => (u.op === 'set' ? [u.metric.name, u.labels, u.value] : u.op)),
+      [['rds_system_cpu_load_ratio', { target: 'a' }, 0.1]],
+      'only the valid sample got through',
+    );
+    assert.equal(rec.value(Metrics.connectionState, { target: 'a' }), undefined, 'a transport cannot overwrite connection health');
+    assert.equal(logger.errors.length - errorsBefore, 1);
+    assert.match(JSON.stringify(logger.errors.at(-1)), /noSuchMetric/);
+    hub.emit(tele(bad));
+    assert.equal(logger.errors.length - errorsBefore, 1, 'rate-limited');
+  });
+
+  it('replaces the system-info series when the device facts change, without touching the target info', () => {
+    const { hub, rec } = setup();
+    hub.emit({ ...base, type: 'target-info', transport: 'fake', labels: { probe_mode: 'command' } });
+    const sys = (version: string): TelemetrySample => ({ metric: 'systemInfo', labels: { version, board: 'RDS2216', architecture: 'arm64' }, value: 1 });
+    hub.emit(tele([sys('7.16')]));
+    hub.emit(tele([sys('7.16')]));
+    assert.equal(rec.updates.filter((u) => u.op === 'delete').length, 0, 'same facts: nothing deleted');
+    hub.emit(tele([sys('7.17')]));
+    assert.deepEqual(
+      rec.series(Metrics.systemInfo).map((s) => [s.labels, s.value]),
+      [[{ target: 'a', version: '7.17', board: 'RDS2216', architecture: 'arm64' }, 1]],
+    );
+    assert.equal(rec.series(Metrics.targetInfo).length, 1);
+    hub.emit(tele([sys('7.17')], 'b'));
+    assert.equal(rec.series(Metrics.systemInfo).length, 2, 'one series per target');
+  });
+
+  it('counts a failed collection in rds_telemetry_errors_total{target, reason}', () => {
+    const { hub, rec } = setup();
+    const failed = (reason?: string): MonitorEvent => ({ target: 'a', at: 1, type: 'telemetry', outcome: 'failed', durationMs: 10_000, samples: [], ...(reason ? { reason } : {}) });
+    hub.emit(failed('timeout'));
+    hub.emit(failed('timeout'));
+    hub.emit(failed('command'));
+    hub.emit(failed());
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', reason: 'timeout' }), 2);
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', reason: 'command' }), 1);
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', reason: 'unknown' }), 1);
+  });
+
+  it('forgets a removed target\'s counter totals and info series: a re-added target starts afresh', () => {
+    const { hub, rec } = setup();
+    const sys: TelemetrySample = { metric: 'systemInfo', labels: { version: '7.16', board: 'b', architecture: 'arm64' }, value: 1 };
+    hub.emit(tele([disk('diskReadOps', 's', 100), sys]));
+    hub.emit({ ...base, type: 'target-removed' });
+    assert.deepEqual(rec.series(Metrics.diskReadOps), []);
+    hub.emit(tele([disk('diskReadOps', 's', 130), sys]));
+    assert.equal(rec.value(Metrics.diskReadOps, { target: 'a', slot: 's' }), 130, 'the first total after re-adding counts whole');
+    assert.equal(rec.updates.filter((u) => u.op === 'delete').length, 0, 'no stale info series left to delete');
   });
 });

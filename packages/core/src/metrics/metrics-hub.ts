@@ -1,6 +1,8 @@
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Logger } from '../logging/logger.js';
-import type { MonitorEvent, MonitorEventSink } from '../monitor/events.js';
+import type { MonitorEvent, MonitorEventSink, TelemetryEvent } from '../monitor/events.js';
+import type { TelemetrySample } from '../telemetry/telemetry.js';
+import { isTelemetryMetric } from '../telemetry/telemetry-metrics.js';
 import { Metrics, type MetricDef } from './catalog.js';
 import type { Labels, MetricSink, MetricUpdate } from './metric-update.js';
 
@@ -26,7 +28,10 @@ export class MetricsHub implements MonitorEventSink {
   /** Last value of every gauge series, replayed to exporters that subscribe late (config reload). */
   private readonly gauges = new Map<string, MetricUpdate>();
   private readonly knownTargets = new Set<string>();
-  private readonly infoSeries = new Map<string, { readonly metric: MetricDef; readonly labels: Labels }>();
+  /** The current series of each info metric per target, keyed `<target>\0<metric name>`. */
+  private readonly infoSeries = new Map<string, { readonly target: string; readonly metric: MetricDef; readonly labels: Labels }>();
+  /** Last device total seen per telemetry counter series, per target (turns totals into increments). */
+  private readonly counterTotals = new Map<string, Map<string, number>>();
   private readonly lastErrorLog = new Map<string, number>();
 
   constructor(
@@ -83,17 +88,14 @@ export class MetricsHub implements MonitorEventSink {
         this.publish({ op: 'add', metric: Metrics.connectErrors, labels: { target: event.target, reason }, value: 0 });
       }
     }
-    if (event.type === 'target-info') {
-      // An info series is replaced, not accumulated, when the target's facts change (e.g. probe mode).
-      const previous = this.infoSeries.get(event.target);
-      const next = toMetricUpdates(event)[0]!;
-      if (previous && next.op === 'set' && seriesKey(previous.metric.name, previous.labels) !== seriesKey(next.metric.name, next.labels)) {
-        this.publish({ op: 'delete', metric: previous.metric, labels: previous.labels });
-      }
-      if (next.op === 'set') this.infoSeries.set(event.target, next);
+    if (event.type === 'telemetry') {
+      for (const update of this.telemetryUpdates(event)) this.publish(update);
+      return;
     }
-    if (event.type === 'target-removed') this.infoSeries.delete(event.target);
-    for (const update of toMetricUpdates(event)) this.publish(update);
+    for (const update of toMetricUpdates(event)) {
+      if (update.op === 'set' && isInfoMetric(update.metric)) this.replaceInfo(event.target, update);
+      this.publish(update);
+    }
   }
 
   /** Sends an update to every sink, isolating failures. Exporters MAY publish their own self-metrics here. */
@@ -105,8 +107,67 @@ export class MetricsHub implements MonitorEventSink {
         if (gauge.op === 'set' && gauge.labels['target'] === update.target) this.gauges.delete(key);
       }
       this.knownTargets.delete(update.target);
+      this.counterTotals.delete(update.target);
+      for (const [key, info] of this.infoSeries) if (info.target === update.target) this.infoSeries.delete(key);
     }
     for (const sub of [...this.subscriptions]) this.deliver(sub, update);
+  }
+
+  /**
+   * An info series (value 1, facts in its labels) is replaced, not accumulated, when a target's facts
+   * change (a probe mode learned, a RouterOS upgrade): the old series is deleted before the new one is set.
+   */
+  private replaceInfo(target: string, next: { readonly metric: MetricDef; readonly labels: Labels }): void {
+    const key = `${target}\0${next.metric.name}`;
+    const previous = this.infoSeries.get(key);
+    if (previous && seriesKey(previous.metric.name, previous.labels) !== seriesKey(next.metric.name, next.labels)) {
+      this.publish({ op: 'delete', metric: previous.metric, labels: previous.labels });
+    }
+    this.infoSeries.set(key, { target, metric: next.metric, labels: next.labels });
+  }
+
+  /**
+   * Maps one telemetry collection. Gauges are `set`; counters carry the device's cumulative total, so
+   * they become the increment since the last total seen for the series (the first total counts whole,
+   * and a total lower than the last, a device reboot, counts as the new total: the exported counter
+   * never goes down). Samples naming no telemetry metric, with the wrong labels or a value that is not
+   * a finite number (negative, for counters) are dropped and logged (rate-limited). A failed
+   * collection counts in `rds_telemetry_errors_total{target, reason}`.
+   */
+  private telemetryUpdates(event: TelemetryEvent): MetricUpdate[] {
+    const { target } = event;
+    if (event.outcome === 'failed') {
+      return [{ op: 'add', metric: Metrics.telemetryErrors, labels: { target, reason: event.reason ?? 'unknown' }, value: 1 }];
+    }
+    const updates: MetricUpdate[] = [];
+    const dropped: string[] = [];
+    // Samples come from third-party transports: checked, not trusted.
+    for (const sample of event.samples as readonly (TelemetrySample | undefined)[]) {
+      const id: unknown = sample?.metric;
+      const metric = isTelemetryMetric(id) ? Metrics[id] : undefined;
+      const labels = metric ? sampleLabels(metric, target, sample?.labels) : undefined;
+      const value: unknown = sample?.value;
+      if (!metric || !labels || typeof value !== 'number' || !Number.isFinite(value) || (metric.kind === 'counter' && value < 0)) {
+        dropped.push(String(id));
+        continue;
+      }
+      if (metric.kind === 'counter') {
+        let totals = this.counterTotals.get(target);
+        if (!totals) this.counterTotals.set(target, (totals = new Map()));
+        const key = seriesKey(metric.name, labels);
+        const last = totals.get(key);
+        totals.set(key, value);
+        updates.push({ op: 'add', metric, labels, value: last === undefined || value < last ? value : value - last });
+      } else {
+        const update = { op: 'set', metric, labels, value } as const;
+        if (isInfoMetric(metric)) this.replaceInfo(target, update);
+        updates.push(update);
+      }
+    }
+    if (dropped.length > 0) {
+      this.logThrottled(`telemetry:${target}`, new Error(`metrics: ${dropped.join(', ')}`), 'invalid telemetry samples dropped (not a telemetry metric, wrong labels, or a bad value)');
+    }
+    return updates;
   }
 
   private deliver(sub: Subscription, update: MetricUpdate): void {
@@ -126,13 +187,30 @@ export class MetricsHub implements MonitorEventSink {
     }
   }
 
-  private logThrottled(who: string, err: unknown): void {
+  private logThrottled(who: string, err: unknown, msg = 'metrics consumer failed; isolated'): void {
     const now = this.clock.now();
     const last = this.lastErrorLog.get(who);
     if (last !== undefined && now - last < ERROR_LOG_INTERVAL_MS) return;
     this.lastErrorLog.set(who, now);
-    this.logger.error({ component: who, err: err instanceof Error ? err.message : String(err) }, 'metrics consumer failed; isolated');
+    this.logger.error({ component: who, err: err instanceof Error ? err.message : String(err) }, msg);
   }
+}
+
+/** Info metrics (`rds_target_info`, `rds_system_info`): value 1, the facts are the labels. */
+function isInfoMetric(metric: MetricDef): boolean {
+  return metric.unit === '{info}' && metric !== Metrics.buildInfo;
+}
+
+/**
+ * `{ target, ...sample.labels }` when the sample carries exactly the labels its catalog entry lists
+ * besides `target`, as strings; undefined otherwise (an exporter would reject the series).
+ */
+function sampleLabels(metric: MetricDef, target: string, own: Readonly<Record<string, string>> | undefined): Labels | undefined {
+  const expected = metric.labels.filter((l) => l !== 'target');
+  const given = own ?? {};
+  const keys = Object.keys(given);
+  if (keys.length !== expected.length || !expected.every((l) => typeof given[l] === 'string')) return undefined;
+  return { target, ...given };
 }
 
 function seriesKey(name: string, labels: Labels): string {

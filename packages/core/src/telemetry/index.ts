@@ -1,1 +1,3 @@
 export * from './telemetry.js';
+export * from './telemetry-collector.js';
+export * from './telemetry-metrics.js';

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
 import { FakeClock } from './fake-clock.js';
+import { isTelemetrySource } from '../telemetry/telemetry.js';
 import { FakeTransport } from './fake-transport.js';
 import { transportContract } from './transport-contract.js';
 
@@ -139,5 +140,30 @@ describe('FakeTransport scripting', () => {
     assert.deepEqual(t.describe(), { probe_mode: 'command' });
     t.setLabels({ probe_mode: 'keepalive' });
     assert.deepEqual(t.describe(), { probe_mode: 'keepalive' });
+  });
+  it('is a TelemetrySource: scripted samples, errors or a function of the signal; fails when not connected', async () => {
+    const t = new FakeTransport();
+    assert.equal(isTelemetrySource(t), true);
+    await assert.rejects(t.collect(signal()), { code: ErrorCode.NOT_CONNECTED });
+    await t.connect(signal());
+    assert.deepEqual(await t.collect(signal()), [], 'nothing scripted: no samples');
+    const samples = [{ metric: 'systemCpuLoad', value: 0.5 }] as const;
+    t.setTelemetry(samples);
+    assert.deepEqual(await t.collect(signal()), samples);
+    t.setTelemetry(new TransportError(ErrorCode.COMMAND, 'no such command'));
+    await assert.rejects(t.collect(signal()), { code: ErrorCode.COMMAND });
+    const seen: AbortSignal[] = [];
+    t.setTelemetry(async (s) => {
+      seen.push(s);
+      return [{ metric: 'systemUptime', value: 9 }];
+    });
+    const own = signal();
+    assert.deepEqual(await t.collect(own), [{ metric: 'systemUptime', value: 9 }]);
+    assert.equal(seen[0], own, 'the function gets the collection signal');
+    const aborted = new AbortController();
+    aborted.abort();
+    await assert.rejects(t.collect(aborted.signal), { code: ErrorCode.ABORTED });
+    assert.equal(t.collectCalls, 6);
+    assert.equal(t.calls.filter((c) => c === 'collect').length, 6);
   });
 });

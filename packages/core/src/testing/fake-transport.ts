@@ -2,6 +2,7 @@ import { abortReason } from '../clock/clock.js';
 import type { Clock } from '../clock/clock.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
+import type { TelemetrySample, TelemetrySource } from '../telemetry/telemetry.js';
 import type { CommandRunner, ProbeResult, RunOptions, Transport, TransportDescriber } from '../transport/transport.js';
 
 /** Options of a {@link FakeTransport}. */
@@ -22,7 +23,17 @@ export interface FakeTransportOptions {
 export type FakeCommandResult = string | Error | ((command: string) => string | Promise<string>);
 
 /**
- * A scriptable in-memory {@link Transport} (plus {@link CommandRunner} and {@link TransportDescriber})
+ * What {@link FakeTransport.collect} yields: samples, an Error to reject with, or a function of the
+ * collection's signal (return a promise that honours the signal to script a slow or hung device).
+ */
+export type FakeTelemetryResult =
+  | readonly TelemetrySample[]
+  | Error
+  | ((signal: AbortSignal) => readonly TelemetrySample[] | Promise<readonly TelemetrySample[]>);
+
+/**
+ * A scriptable in-memory {@link Transport} (plus {@link CommandRunner}, {@link TransportDescriber}
+ * and {@link TelemetrySource})
  * for monitor, agent and exporter tests. It passes `transportContract()`.
  *
  * - Connect outcomes: {@link failNextConnects}, {@link failAllConnects}, {@link hangNextConnect},
@@ -31,11 +42,13 @@ export type FakeCommandResult = string | Error | ((command: string) => string | 
  * - Loss: {@link reportLoss} fires `onLost` (once per connection); {@link setConnected}`(false)` drops
  *   the connection silently, as a dead peer would, so only a probe or a command notices.
  * - Probes: {@link hangProbes}, {@link failProbes}.
+ * - Telemetry: {@link setTelemetry} (samples, an error, or a function); `collectCalls` counts collections.
  * - Observation: counters, `openSessions` / `maxOpenSessions` (close-before-connect keeps them <= 1),
  *   `calls` (the order of `connect`/`close`/`probe`/`run:<command>` calls), `lostListeners`.
  */
-export class FakeTransport implements Transport, CommandRunner, TransportDescriber {
+export class FakeTransport implements Transport, CommandRunner, TransportDescriber, TelemetrySource {
   connectCalls = 0;
+  collectCalls = 0;
   closeCalls = 0;
   probeCalls = 0;
   runCalls = 0;
@@ -53,7 +66,7 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   connectsWithoutClose = 0;
   /** Hung connects and probes that ended because their AbortSignal aborted (a deadline or a stop). */
   abortedCalls = 0;
-  /** Every call in order: `connect`, `close`, `probe`, `run:<command>`. */
+  /** Every call in order: `connect`, `close`, `probe`, `run:<command>`, `collect`. */
   readonly calls: string[] = [];
 
   private connected = false;
@@ -68,6 +81,7 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   private labels: Record<string, string>;
   private readonly commands = new Map<string, FakeCommandResult>();
   private defaultCommand: FakeCommandResult | undefined;
+  private telemetry: FakeTelemetryResult = [];
   private readonly listeners = new Set<(err: TransportError) => void>();
   /** Connects and probes hanging now: settled by their signal or by `close()`. */
   private readonly pending = new Set<(err: Error) => void>();
@@ -174,6 +188,11 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
     this.defaultCommand = result;
   }
 
+  /** What `collect()` yields from now on. @default [] */
+  setTelemetry(result: FakeTelemetryResult): void {
+    this.telemetry = result;
+  }
+
   // --- Transport ---------------------------------------------------------------------------------
 
   async connect(signal: AbortSignal): Promise<void> {
@@ -242,6 +261,18 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
     const result = this.commands.get(command) ?? this.defaultCommand ?? '';
     if (result instanceof Error) throw result;
     if (typeof result === 'function') return result(command);
+    return result;
+  }
+
+  /** Rejects with NOT_CONNECTED while no connection is up, as a real transport would (a connection-class error). */
+  async collect(signal: AbortSignal): Promise<readonly TelemetrySample[]> {
+    this.collectCalls += 1;
+    this.calls.push('collect');
+    if (signal.aborted) throw TransportError.from(abortReason(signal));
+    if (!this.connected) throw new TransportError(ErrorCode.NOT_CONNECTED, 'fake: not connected');
+    const result = this.telemetry;
+    if (result instanceof Error) throw result;
+    if (typeof result === 'function') return result(signal);
     return result;
   }
 
