@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, SystemClock, TransportError, isTelemetrySource, type Logger, type TelemetrySample } from '@rds-agent/core';
 import { generateKeyPair, startRdsSimulator, type RdsSimulator } from '../testing/index.js';
-import { RDS_SSH_DEFAULTS, type RdsSshConfig } from '../config.js';
+import type { RdsSshConfig } from '../config.js';
+import { simTargetConfig } from './sim-target.test.support.js';
 import { RdsSshTransport } from './rds-ssh-transport.js';
 
 // collect() against the simulator over real ssh2. The device's clock is pinned so uptime and the
@@ -41,15 +42,7 @@ function logger(): Logger {
 }
 
 function make(options: Partial<RdsSshConfig> = {}): RdsSshTransport {
-  const config: RdsSshConfig = {
-    ...RDS_SSH_DEFAULTS,
-    host: '127.0.0.1',
-    port: sim.port,
-    username: sim.username,
-    privateKeyFile: keyFile,
-    hostKeyFingerprints: [sim.hostKeyFingerprint],
-    ...options,
-  };
+  const config: RdsSshConfig = simTargetConfig(sim, keyFile, options);
   const t = new RdsSshTransport(config, { target: 'rds-test', logger: logger(), clock: new SystemClock(), random: { next: () => 0.5 } });
   open.push(t);
   return t;

@@ -9,7 +9,8 @@ import ssh2 from 'ssh2';
 import { ErrorCode, SystemClock, TransportError, type Logger, type TransportContext } from '@rds-agent/core';
 import { FakeClock } from '@rds-agent/core/testing';
 import { generateKeyPair, startRdsSimulator, type RdsSimulator } from '../testing/index.js';
-import { RDS_SSH_DEFAULTS, type RdsSshConfig } from '../config.js';
+import type { RdsSshConfig } from '../config.js';
+import { simTargetConfig } from './sim-target.test.support.js';
 import { keyscan } from '../host-key/keyscan.js';
 import { RdsSshTransport } from './rds-ssh-transport.js';
 
@@ -79,15 +80,7 @@ const open: RdsSshTransport[] = [];
 
 function make(options: Partial<RdsSshConfig> = {}, ctx: Partial<TransportContext> = {}): { t: RdsSshTransport; logger: ReturnType<typeof recordingLogger> } {
   const logger = recordingLogger();
-  const config: RdsSshConfig = {
-    ...RDS_SSH_DEFAULTS,
-    host: '127.0.0.1',
-    port: sim.port,
-    username: sim.username,
-    privateKeyFile: keyFile,
-    hostKeyFingerprints: [sim.hostKeyFingerprint],
-    ...options,
-  };
+  const config: RdsSshConfig = simTargetConfig(sim, keyFile, options);
   const t = new RdsSshTransport(config, {
     target: 'rds-test',
     logger,

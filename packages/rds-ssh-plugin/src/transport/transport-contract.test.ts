@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SystemClock, silentLogger } from '@rds-agent/core';
 import { transportContract } from '@rds-agent/core/testing';
 import { generateKeyPair, startRdsSimulator } from '../testing/index.js';
-import { RDS_SSH_DEFAULTS } from '../config.js';
+import { simTargetConfig } from './sim-target.test.support.js';
 import { RdsSshTransport } from './rds-ssh-transport.js';
 
 
@@ -17,15 +17,7 @@ async function subject(options: { keepaliveInterval: number }) {
   const keyFile = join(dir, 'id_ed25519');
   writeFileSync(keyFile, client.private, { mode: 0o600 });
   const transport = new RdsSshTransport(
-    {
-      ...RDS_SSH_DEFAULTS,
-      host: '127.0.0.1',
-      port: sim.port,
-      username: sim.username,
-      privateKeyFile: keyFile,
-      hostKeyFingerprints: [sim.hostKeyFingerprint],
-      keepaliveInterval: options.keepaliveInterval,
-    },
+    simTargetConfig(sim, keyFile, { keepaliveInterval: options.keepaliveInterval }),
     { target: 'contract', logger: silentLogger(), clock: new SystemClock(), random: { next: () => 0.5 } },
   );
   return {
