@@ -10,30 +10,15 @@
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { withinRealTime } from '@rds-agent/core/testing';
 import { isAlive, signalPids, waitUntil } from '../support/sshd.js';
-import { connectionState, sshTarget, type SshTarget, type SshTargetOptions, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
+import { connectionState, useTestSshd, type SshTarget, useSshTargets } from '../support/ssh-harness.js';
 
-let current: SshTarget | undefined;
 const peer = useTestSshd();
-
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-  peer.sshd.killSessions('all', 'SIGKILL');
-  await peer.sshd.startListener();
-});
-
-function target(extra: Partial<SshTargetOptions> = {}): SshTarget {
-  current = sshTarget({
-    ...sshdPeer(peer.sshd),
-    ...extra,
-  });
-  return current;
-}
+const target = useSshTargets(peer);
 
 /** Starts the monitor and waits until connected with the post-login sshd process in place. */
 async function connected(t: SshTarget): Promise<void> {

@@ -6,31 +6,15 @@
  * Needs root and /usr/sbin/sshd (`apt-get install -y openssh-server`); fails loudly without them.
  */
 import 'reflect-metadata';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { AttemptEvent, BackoffEvent, MonitorEvent } from '@rds-agent/core';
 import { withinRealTime } from '@rds-agent/core/testing';
-import { connectionState, fastBackoff, sshTarget, type SshTarget, type SshTargetOptions, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
+import { connectionState, fastBackoff, useTestSshd, useSshTargets } from '../support/ssh-harness.js';
 
-let current: SshTarget | undefined;
 const peer = useTestSshd();
-
-afterEach(async () => {
-  await current?.stop();
-  current = undefined;
-  peer.sshd.killSessions('all', 'SIGKILL');
-  peer.sshd.authorizeKey();
-  await peer.sshd.startListener();
-});
-
-function target(extra: Partial<SshTargetOptions> = {}): SshTarget {
-  current = sshTarget({
-    ...sshdPeer(peer.sshd),
-    ...extra,
-  });
-  return current;
-}
+const target = useSshTargets(peer);
 
 /** Failed attempts and the backoff decision that followed each, in order, from `events`. */
 function failuresWithBackoff(events: readonly MonitorEvent[]): Array<{ attempt: AttemptEvent; backoff: BackoffEvent | undefined }> {

@@ -18,7 +18,7 @@ import {
 } from '@rds-agent/core';
 import { RecordingExporter } from '@rds-agent/core/testing';
 import { RDS_SSH_DEFAULTS, RdsSshTransport, type RdsSshConfig } from '@rds-agent/rds-ssh-plugin';
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import { TestSshd, type TestSshdOptions } from './sshd.js';
 
 export interface SshTargetOptions {
@@ -159,5 +159,24 @@ export function useTestSshd(options: TestSshdOptions = {}): { readonly sshd: Tes
       if (!sshd) throw new Error('the test sshd is not started (use it inside tests and hooks)');
       return sshd;
     },
+  };
+}
+
+/**
+ * A target factory for tests that each build one target against `peer`'s sshd; after every test the
+ * target is stopped and the sshd restored (sessions killed, client key authorized, listening).
+ */
+export function useSshTargets(peer: { readonly sshd: TestSshd }): (extra?: Partial<SshTargetOptions>) => SshTarget {
+  let current: SshTarget | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+    peer.sshd.killSessions('all', 'SIGKILL');
+    peer.sshd.authorizeKey();
+    await peer.sshd.startListener();
+  });
+  return (extra = {}) => {
+    current = sshTarget({ ...sshdPeer(peer.sshd), ...extra });
+    return current;
   };
 }
