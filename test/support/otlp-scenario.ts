@@ -6,7 +6,7 @@ export const AGENT_VERSION = '0.1.0-test';
 
 /** A hub + status store wired like the agent wires them, and the context an exporter gets. */
 export function agentCore(logger: Logger = silentLogger()): { hub: MetricsHub; status: StatusStore; context: ExporterContext } {
-  const hub = new MetricsHub(logger, AGENT_VERSION);
+  const hub = new MetricsHub(logger, AGENT_VERSION, undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'] });
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const context: ExporterContext = {
@@ -16,6 +16,7 @@ export function agentCore(logger: Logger = silentLogger()): { hub: MetricsHub; s
     metrics: hub,
     status,
     version: AGENT_VERSION,
+    catalog: hub.catalog,
   };
   return { hub, status, context };
 }

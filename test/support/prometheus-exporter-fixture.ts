@@ -86,11 +86,11 @@ export class SimulatedTargets {
 }
 
 export async function startExporter(overrides: Partial<PrometheusExporterConfig> = {}, clock: Clock = new SystemClock()): Promise<ExporterFixture> {
-  const hub = new MetricsHub(silentLogger(), '0.1.0-e2e');
+  const hub = new MetricsHub(silentLogger(), '0.1.0-e2e', undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'] });
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const config: PrometheusExporterConfig = { ...PROMETHEUS_EXPORTER_DEFAULTS, port: 0, ...overrides };
-  const exporter = new PrometheusExporter(config, { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version: '0.1.0-e2e' });
+  const exporter = new PrometheusExporter(config, { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version: '0.1.0-e2e', catalog: hub.catalog });
   await exporter.start(AbortSignal.timeout(10_000));
   const address = exporter.address!;
   return {

@@ -17,7 +17,7 @@ import {
   type MonitorOptions,
 } from '@rds-agent/core';
 import { RecordingExporter } from '@rds-agent/core/testing';
-import { RDS_SSH_DEFAULTS, RdsSshTransport, type RdsSshConfig } from '@rds-agent/rds-ssh-plugin';
+import { RDS_SSH_DEFAULTS, RdsSshTransport, rdsSshTransportDefinition, type RdsSshConfig } from '@rds-agent/rds-ssh-plugin';
 import { after, afterEach, before } from 'node:test';
 import { TestSshd, type TestSshdOptions } from './sshd.js';
 
@@ -65,7 +65,7 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
   const clock = new SystemClock();
   const random = new SystemRandom();
   const logger = silentLogger();
-  const hub = new MetricsHub(logger, 'e2e');
+  const hub = new MetricsHub(logger, 'e2e', undefined, { targetInfoLabels: rdsSshTransportDefinition.infoLabels ?? [] });
   const recorder = new RecordingExporter();
   const detach = recorder.attach(hub);
   const config: RdsSshConfig = {

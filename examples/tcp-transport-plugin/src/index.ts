@@ -20,6 +20,8 @@ export const TCP_TRANSPORT = 'tcp';
 export const tcpTransportDefinition: TransportDefinition<TcpTransportConfig> = {
   schema: tcpConfigSchema,
   validate: validateTcpConfig,
+  // What describe() returns; exported as labels of rds_target_info.
+  infoLabels: ['probe_mode', 'expect'],
   create: (config, context) => new TcpTransport(config, context),
 };
 

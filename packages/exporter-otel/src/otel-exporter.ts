@@ -84,7 +84,7 @@ export class OtelExporter implements MetricsExporter {
       resource: buildResource(context.version, flattenResourceAttributes(this.config.resourceAttributes), env),
       readers: [reader],
     });
-    this.instruments = new CatalogInstruments(this.provider.getMeter(METER_NAME, context.version));
+    this.instruments = new CatalogInstruments(this.provider.getMeter(METER_NAME, context.version), context.catalog);
     this.unsubscribe = context.metrics.subscribe(context.name, this.instruments);
     // The error counter exists at 0 from the first export, for rate() and alerting on absence.
     context.metrics.publish({ ...errorSeries, value: 0 });

@@ -91,7 +91,7 @@ export class PrometheusExporter implements MetricsExporter {
     this.throwIfStopping();
 
     const startedAt = context.clock.now();
-    const store = new PromMetricStore({ prefix: config.prefix, defaultMetrics: config.defaultMetrics });
+    const store = new PromMetricStore({ prefix: config.prefix, defaultMetrics: config.defaultMetrics, catalog: context.catalog });
     this.store = store;
     const handler = new RequestHandler({
       store,

@@ -9,6 +9,7 @@ export const RDS_SSH_TRANSPORT = 'rds-ssh';
 export const rdsSshTransportDefinition: TransportDefinition<RdsSshConfig> = {
   schema: rdsSshConfigSchema,
   validate: (config) => validateRdsSshConfig(config),
+  infoLabels: ['host_key_verification', 'probe_mode'],
   create: (config, context) => new RdsSshTransport(config, context),
 };
 

@@ -83,7 +83,8 @@ export class Agent {
     this.clock = options.clock ?? new SystemClock();
     this.random = options.random ?? new SystemRandom();
     this.extraHooks = options.reconnectHooks ?? [];
-    this.hub = new MetricsHub(this.logger.child({ component: 'metrics-hub' }), this.version, this.clock);
+    const infoLabels = this.registry.transportTypes().flatMap((t) => this.registry.transport(t)?.infoLabels ?? []);
+    this.hub = new MetricsHub(this.logger.child({ component: 'metrics-hub' }), this.version, this.clock, { targetInfoLabels: infoLabels });
     this.hub.onEvent((event) => this.store.apply(event));
     this.root = globalContainer.createChildContainer();
     this.root.register(Tokens.Clock, { useValue: this.clock });
@@ -204,6 +205,7 @@ export class Agent {
       metrics: this.hub,
       status: this.store,
       version: this.version,
+      catalog: this.hub.catalog,
     });
     try {
       await exporter.start(signal);

@@ -1,4 +1,5 @@
 import type { AgentConfig } from '../config/agent-config.js';
+import type { ConfigIssue } from '../errors/agent-error.js';
 import { loadRawConfig } from '../config/load-config.js';
 import { readPluginSpecs, validateAgentConfig, type ConfigOverrides } from '../config/validate-config.js';
 import { ConfigError } from '../errors/agent-error.js';
@@ -21,6 +22,8 @@ export interface PreparedConfig {
   readonly registry: ComponentRegistry;
   readonly plugins: readonly LoadedPlugin[];
   readonly file: string;
+  /** Valid but doubtful settings (`validate` prints them, `run` logs them at warn). */
+  readonly warnings: readonly ConfigIssue[];
 }
 
 /**
@@ -35,6 +38,7 @@ export async function prepareConfig(options: PrepareOptions): Promise<PreparedCo
   if (issues.length > 0) throw new ConfigError(issues);
   const registry = new ComponentRegistry();
   const plugins = await loadPlugins(specs, { builtins: [corePlugin, ...(options.builtins ?? [])], baseDir, registry, logger: options.logger });
-  const config = validateAgentConfig(raw, registry, { env, ...(options.set ? { set: options.set } : {}) });
-  return { config, registry, plugins, file: file ?? options.file };
+  const warnings: ConfigIssue[] = [];
+  const config = validateAgentConfig(raw, registry, { env, ...(options.set ? { set: options.set } : {}) }, warnings);
+  return { config, registry, plugins, file: file ?? options.file, warnings };
 }

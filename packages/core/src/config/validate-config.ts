@@ -1,6 +1,5 @@
 import convict from 'convict';
-import type { ConfigIssue } from '../errors/agent-error.js';
-import { ConfigError } from '../errors/agent-error.js';
+import { ConfigError, isWarning, type ConfigIssue } from '../errors/agent-error.js';
 import type { ComponentRegistry } from '../plugin/component-registry.js';
 import type { AgentConfig, BackoffSettings, ExporterConfig, MonitorSettings, PluginSpec, TargetConfig } from './agent-config.js';
 import { registerConfigFormats } from './formats.js';
@@ -195,6 +194,10 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]!] = value;
 }
 
+function hasErrors(issues: readonly ConfigIssue[]): boolean {
+  return issues.some((i) => !isWarning(i));
+}
+
 function hasIssueUnder(issues: readonly ConfigIssue[], key: string): boolean {
   return issues.some((i) => i.key === key || i.key.startsWith(`${key}.`) || i.key.startsWith(`${key}[`));
 }
@@ -275,9 +278,9 @@ function validateBackoff(
   if (issues.length > 0) return { issues };
   const params = { ...value };
   delete params['strategy'];
-  const extra = (definition as { validate?: (p: Record<string, unknown>) => readonly ConfigIssue[] }).validate?.(params) ?? [];
-  if (extra.length > 0) return { issues: extra.map((i) => ({ key: join(key, i.key), message: i.message })) };
-  return { value: { strategy: strategy as string, params }, issues: [] };
+  const extra = ((definition as { validate?: (p: Record<string, unknown>) => readonly ConfigIssue[] }).validate?.(params) ?? []).map((i) => ({ ...i, key: join(key, i.key) }));
+  if (hasErrors(extra)) return { issues: extra };
+  return { value: { strategy: strategy as string, params }, issues: extra };
 }
 
 /** A target's backoff: its own section merged over the top-level one (a different strategy starts fresh). */
@@ -324,9 +327,9 @@ function validateTarget(
   issues.push(...backoff.issues);
   if (definition && !hasIssueUnder(checked.issues, `${key}.options`)) {
     const extra = definition.validate?.(checked.value['options'] as Record<string, unknown>) ?? [];
-    issues.push(...extra.map((i) => ({ key: join(`${key}.options`, i.key), message: i.message })));
+    issues.push(...extra.map((i) => ({ ...i, key: join(`${key}.options`, i.key) })));
   }
-  if (issues.length > 0 || !backoff.value) return { issues };
+  if (hasErrors(issues) || !backoff.value) return { issues };
   return {
     value: {
       name: name as string,
@@ -335,7 +338,7 @@ function validateTarget(
       monitor: checked.value['monitor'] as unknown as MonitorSettings,
       backoff: backoff.value,
     },
-    issues: [],
+    issues,
   };
 }
 
@@ -344,7 +347,13 @@ function validateTarget(
  * every registered plugin's fragments. Every problem is collected; if there is any, a ConfigError
  * listing all of them (key, value, expectation) is thrown and nothing is started.
  */
-export function validateAgentConfig(raw: Record<string, unknown>, registry: ComponentRegistry, overrides: ConfigOverrides = {}): AgentConfig {
+export function validateAgentConfig(
+  raw: Record<string, unknown>,
+  registry: ComponentRegistry,
+  overrides: ConfigOverrides = {},
+  /** Receives the warnings (issues with `severity: 'warning'`), which never make the config invalid. */
+  warnings: ConfigIssue[] = [],
+): AgentConfig {
   const env = overrides.env;
   const issues: ConfigIssue[] = [];
   const { specs, issues: pluginIssues } = readPluginSpecs(raw);
@@ -409,12 +418,13 @@ export function validateAgentConfig(raw: Record<string, unknown>, registry: Comp
     const { enabled, ...options } = section;
     if (enabled === true && !hasIssueUnder(root.issues, `exporters.${type}`)) {
       const extra = registry.exporter(type)!.validate?.(options) ?? [];
-      issues.push(...extra.map((i) => ({ key: join(`exporters.${type}`, i.key), message: i.message })));
+      issues.push(...extra.map((i) => ({ ...i, key: join(`exporters.${type}`, i.key) })));
     }
     exporters.push({ type, enabled: enabled === true, options });
   }
 
-  if (issues.length > 0) throw new ConfigError(issues);
+  warnings.push(...issues.filter(isWarning));
+  if (hasErrors(issues)) throw new ConfigError(issues.filter((i) => !isWarning(i)));
   return deepFreeze({
     logLevel: root.value['logLevel'],
     logFormat: root.value['logFormat'],

@@ -16,6 +16,17 @@ export class AgentError extends Error {
 export interface ConfigIssue {
   readonly key: string;
   readonly message: string;
+  /**
+   * `warning`: the config is valid but probably not what the operator wants (a metrics endpoint
+   * open beyond loopback without TLS, a password bcrypt would truncate). Warnings are printed by
+   * `validate` and logged by `run`; they never stop the agent. @default 'error'
+   */
+  readonly severity?: 'error' | 'warning';
+}
+
+/** True for an issue that does not make the config invalid. */
+export function isWarning(issue: ConfigIssue): boolean {
+  return issue.severity === 'warning';
 }
 
 /** Thrown when configuration is invalid; carries every issue found, not just the first. */

@@ -19,6 +19,8 @@ export const ErrorCode = {
   HOST_KEY_MISMATCH: 'RDS_AGENT_ERR_HOST_KEY_MISMATCH',
   /** A command ran but the device answered with an error (RouterOS error text). The connection is fine. */
   COMMAND: 'RDS_AGENT_ERR_COMMAND',
+  /** The device does not know a command (older RouterOS, a package not installed). Not a loss. */
+  UNSUPPORTED: 'RDS_AGENT_ERR_UNSUPPORTED',
   /** The probe ran and reported the target unhealthy (e.g. commands fail while the session is up). Retryable. */
   UNHEALTHY: 'RDS_AGENT_ERR_UNHEALTHY',
   /** Operation attempted on a closed or never-connected transport. */
@@ -50,6 +52,7 @@ const REASONS: Record<string, string> = {
   [ErrorCode.AUTH]: 'auth',
   [ErrorCode.HOST_KEY_MISMATCH]: 'host-key-mismatch',
   [ErrorCode.COMMAND]: 'command',
+  [ErrorCode.UNSUPPORTED]: 'unsupported',
   [ErrorCode.UNHEALTHY]: 'unhealthy',
   [ErrorCode.NOT_CONNECTED]: 'not-connected',
   [ErrorCode.ABORTED]: 'aborted',

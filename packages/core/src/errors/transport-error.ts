@@ -40,10 +40,16 @@ function defaultRetryable(code: string): boolean {
 
 /**
  * True when a command's error means the connection itself is gone. Not: a command the device
- * refused (`COMMAND`), one its caller abandoned (`ABORTED`), or one that outlived its own deadline
+ * refused (`COMMAND`) or does not know (`UNSUPPORTED`), one its caller abandoned (`ABORTED`), or one that outlived its own deadline
  * (`TIMEOUT`): a slow `/disk print` on a busy RDS is not a dead session, and a hung peer is the
  * bounded probe's call to make.
  */
 export function isConnectionError(err: unknown): err is TransportError {
-  return err instanceof TransportError && err.code !== ErrorCode.COMMAND && err.code !== ErrorCode.ABORTED && err.code !== ErrorCode.TIMEOUT;
+  return (
+    err instanceof TransportError &&
+    err.code !== ErrorCode.COMMAND &&
+    err.code !== ErrorCode.UNSUPPORTED &&
+    err.code !== ErrorCode.ABORTED &&
+    err.code !== ErrorCode.TIMEOUT
+  );
 }

@@ -1,34 +1,18 @@
-/**
- * The metric catalog: every metric rds-agent exports, defined once. Exporters map these
- * definitions onto their own instruments; nothing else invents metric names.
- *
- * - `name` is the Prometheus name (base units, `_seconds`, counters end in `_total`).
- * - `otelName` + `unit` (UCUM) are the OpenTelemetry name and unit; a Prometheus translation
- *   of them gives back `name` (checked by a unit test).
- */
-export type MetricKind = 'counter' | 'gauge' | 'histogram';
+import { DEVICE_METRICS } from './device-catalog.js';
+import { define, type MetricDef } from './metric-def.js';
 
-export interface MetricDef {
-  readonly name: string;
-  readonly otelName: string;
-  readonly kind: MetricKind;
-  /** UCUM unit: `s`, `By`, `1`, or an annotation such as `{state}`. */
-  readonly unit: string;
-  readonly labels: readonly string[];
-  readonly help: string;
-  /** Histogram bucket upper bounds, in the metric's unit. */
-  readonly buckets?: readonly number[];
-}
-
-function define<const T extends MetricDef>(def: T): T {
-  return Object.freeze({ ...def, labels: Object.freeze([...def.labels]) }) as T;
-}
+export { define, type MetricDef, type MetricKind } from './metric-def.js';
 
 /** Reference buckets for reconnect duration (kept from the original driver). */
 export const RECONNECT_DURATION_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60] as const;
 /** Probe latency on a LAN is milliseconds; a hung peer hits the probe timeout (seconds). */
 export const PROBE_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
+/**
+ * The metric catalog: every metric rds-agent exports, defined once (the agent's own here, device
+ * telemetry in `device-catalog.ts`). Exporters map these definitions onto their own instruments;
+ * nothing else invents metric names.
+ */
 export const Metrics = {
   connectionState: define({
     name: 'rds_connection_state',
@@ -109,8 +93,9 @@ export const Metrics = {
     otelName: 'rds.target.info',
     kind: 'gauge',
     unit: '{info}',
-    labels: ['target', 'transport', 'host_key_verification', 'probe_mode'],
-    help: 'Static facts about a target (value 1): transport type, whether host keys are verified, probe mode.',
+    // The transports' own description labels are added per agent (see effective-catalog.ts).
+    labels: ['target', 'transport'],
+    help: 'Facts about a target (value 1): its transport type and what the transport describes (address, host-key verification, probe mode, ...).',
   }),
   exporterErrors: define({
     name: 'rds_exporter_errors_total',
@@ -120,79 +105,6 @@ export const Metrics = {
     labels: ['exporter'],
     help: 'Exporter failures (a metric update that threw, an OTLP export that failed).',
   }),
-  // --- device telemetry (collected over the kept connection by transports that can) -------------
-  systemUptime: define({
-    name: 'rds_system_uptime_seconds',
-    otelName: 'rds.system.uptime',
-    kind: 'gauge',
-    unit: 's',
-    labels: ['target'],
-    help: 'Time since the device booted, as it reports it.',
-  }),
-  systemCpuLoad: define({
-    name: 'rds_system_cpu_load_ratio',
-    otelName: 'rds.system.cpu.load',
-    kind: 'gauge',
-    unit: '1',
-    labels: ['target'],
-    help: 'CPU load of the device (0 to 1).',
-  }),
-  systemMemoryFree: define({
-    name: 'rds_system_memory_free_bytes',
-    otelName: 'rds.system.memory.free',
-    kind: 'gauge',
-    unit: 'By',
-    labels: ['target'],
-    help: 'Free memory of the device.',
-  }),
-  systemMemoryTotal: define({
-    name: 'rds_system_memory_total_bytes',
-    otelName: 'rds.system.memory.total',
-    kind: 'gauge',
-    unit: 'By',
-    labels: ['target'],
-    help: 'Total memory of the device.',
-  }),
-  systemInfo: define({
-    name: 'rds_system_info',
-    otelName: 'rds.system.info',
-    kind: 'gauge',
-    unit: '{info}',
-    labels: ['target', 'version', 'board', 'architecture'],
-    help: 'Device facts (value 1): RouterOS version, board name, architecture.',
-  }),
-  diskReadBytes: define({
-    name: 'rds_disk_read_bytes_total',
-    otelName: 'rds.disk.read',
-    kind: 'counter',
-    unit: 'By',
-    labels: ['target', 'slot'],
-    help: 'Bytes read from a disk (slot) of the device.',
-  }),
-  diskWriteBytes: define({
-    name: 'rds_disk_write_bytes_total',
-    otelName: 'rds.disk.write',
-    kind: 'counter',
-    unit: 'By',
-    labels: ['target', 'slot'],
-    help: 'Bytes written to a disk (slot) of the device.',
-  }),
-  diskReadOps: define({
-    name: 'rds_disk_read_ops_total',
-    otelName: 'rds.disk.read.ops',
-    kind: 'counter',
-    unit: '{operation}',
-    labels: ['target', 'slot'],
-    help: 'Read operations on a disk (slot) of the device.',
-  }),
-  diskWriteOps: define({
-    name: 'rds_disk_write_ops_total',
-    otelName: 'rds.disk.write.ops',
-    kind: 'counter',
-    unit: '{operation}',
-    labels: ['target', 'slot'],
-    help: 'Write operations on a disk (slot) of the device.',
-  }),
   telemetryErrors: define({
     name: 'rds_telemetry_errors_total',
     otelName: 'rds.telemetry.errors',
@@ -201,6 +113,7 @@ export const Metrics = {
     labels: ['target', 'reason'],
     help: 'Telemetry collections that failed, by reason (the connection itself may be fine).',
   }),
+  ...DEVICE_METRICS,
   buildInfo: define({
     name: 'rds_agent_build_info',
     otelName: 'rds.agent.build_info',

@@ -2,6 +2,7 @@ import type { Clock } from '../clock/clock.js';
 import type { ConfigIssue } from '../errors/agent-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { ConfigSchema } from '../config/schema-types.js';
+import type { MetricDef } from './metric-def.js';
 import type { MetricSink, MetricUpdate } from './metric-update.js';
 import type { StatusReader } from './status-store.js';
 
@@ -40,6 +41,11 @@ export interface ExporterContext {
   readonly status: StatusReader;
   /** The agent's version, for build info and resource attributes. */
   readonly version: string;
+  /**
+   * Every metric this agent can publish: build instruments from it, not from the static
+   * `METRIC_CATALOG` (`rds_target_info` carries the labels the registered transports describe).
+   */
+  readonly catalog: readonly MetricDef[];
 }
 
 /**

@@ -9,6 +9,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { Metrics } from './catalog.js';
 import type { MetricUpdate } from './metric-update.js';
 import { MetricsHub, toMetricUpdates } from './metrics-hub.js';
+import { effectiveCatalog } from './effective-catalog.js';
 
 /** A Logger that records error lines. */
 function capturingLogger(): Logger & { errors: Array<{ obj: unknown; msg?: string }> } {
@@ -73,6 +74,7 @@ describe('toMetricUpdates (the one event -> metric mapping)', () => {
     [{ ...base, type: 'backoff', delayMs: 4000, nextAttemptAt: 8000 }, [['set', 'rds_backoff_delay_seconds', { target: 'a' }, 4]]],
     [{ ...base, type: 'hook-failed', hook: 'h', message: 'm' }, [['add', 'rds_reconnect_hook_errors_total', { target: 'a' }, 1]]],
     [
+      // Only the labels the transports declared are exported: `extra` is dropped.
       { ...base, type: 'target-info', transport: 'rds-ssh', labels: { probe_mode: 'keepalive', extra: 'x' } },
       [['set', 'rds_target_info', { target: 'a', transport: 'rds-ssh', host_key_verification: '', probe_mode: 'keepalive' }, 1]],
     ],
@@ -80,7 +82,7 @@ describe('toMetricUpdates (the one event -> metric mapping)', () => {
   for (const [event, expected] of cases) {
     const label = event.type === 'state-changed' ? `${event.type} -> ${event.to}` : event.type === 'probe' ? `probe ${event.outcome}` : event.type;
     it(label, () => {
-      const got = toMetricUpdates(event).map((u) => (u.op === 'forget' ? [u.op, u.target, {}] : [u.op, u.metric.name, { ...u.labels }, ...('value' in u ? [u.value] : [])]));
+      const got = toMetricUpdates(event, effectiveCatalog(['probe_mode', 'host_key_verification']).targetInfo).map((u) => (u.op === 'forget' ? [u.op, u.target, {}] : [u.op, u.metric.name, { ...u.labels }, ...('value' in u ? [u.value] : [])]));
       assert.deepEqual(got, expected);
     });
   }
@@ -117,7 +119,7 @@ describe('MetricsHub', () => {
   });
 
   it('replaces the target-info series when labels change, and forgets a removed target', () => {
-    const hub = new MetricsHub(silentLogger(), 'v');
+    const hub = new MetricsHub(silentLogger(), 'v', undefined, { targetInfoLabels: ['probe_mode'] });
     const rec = new RecordingExporter();
     hub.subscribe('rec', rec);
     const info = (probe_mode: string): MonitorEvent => ({ ...base, type: 'target-info', transport: 'fake', labels: { probe_mode } });
@@ -125,7 +127,7 @@ describe('MetricsHub', () => {
     hub.emit(info('command'));
     hub.emit(info('keepalive'));
     assert.deepEqual(
-      rec.series(Metrics.targetInfo).map((s) => s.labels['probe_mode']),
+      rec.series(Metrics.targetInfo.name).map((s) => s.labels['probe_mode']),
       ['keepalive'],
     );
     assert.equal(rec.updates.filter((u) => u.op === 'delete').length, 1);

@@ -4,6 +4,7 @@ import type { MonitorEvent, MonitorEventSink, TelemetryEvent } from '../monitor/
 import type { TelemetrySample } from '../telemetry/telemetry.js';
 import { isTelemetryMetric } from '../telemetry/telemetry-metrics.js';
 import { Metrics, type MetricDef } from './catalog.js';
+import { effectiveCatalog } from './effective-catalog.js';
 import type { Labels, MetricSink, MetricUpdate } from './metric-update.js';
 
 /** Listener for raw monitor events (the StatusStore, plugins that want more than metrics). */
@@ -33,13 +34,23 @@ export class MetricsHub implements MonitorEventSink {
   /** Last device total seen per telemetry counter series, per target (turns totals into increments). */
   private readonly counterTotals = new Map<string, Map<string, number>>();
   private readonly lastErrorLog = new Map<string, number>();
+  /** The catalog exporters build their instruments from (`rds_target_info` with the declared labels). */
+  readonly catalog: readonly MetricDef[];
+  private readonly targetInfo: MetricDef;
 
   constructor(
     private readonly logger: Logger,
     private readonly version: string,
     /** Paces error logging of failing consumers. */
     private readonly clock: Clock = new SystemClock(),
+    options: {
+      /** Labels transports describe (their definitions' `infoLabels`), exported on `rds_target_info`. */
+      readonly targetInfoLabels?: readonly string[];
+    } = {},
   ) {
+    const catalog = effectiveCatalog(options.targetInfoLabels);
+    this.catalog = catalog.metrics;
+    this.targetInfo = catalog.targetInfo;
     this.publish({ op: 'set', metric: Metrics.buildInfo, labels: { version }, value: 1 });
   }
 
@@ -92,7 +103,7 @@ export class MetricsHub implements MonitorEventSink {
       for (const update of this.telemetryUpdates(event)) this.publish(update);
       return;
     }
-    for (const update of toMetricUpdates(event)) {
+    for (const update of toMetricUpdates(event, this.targetInfo)) {
       if (update.op === 'set' && isInfoMetric(update.metric)) this.replaceInfo(event.target, update);
       this.publish(update);
     }
@@ -220,8 +231,12 @@ function seriesKey(name: string, labels: Labels): string {
   return `${name}{${parts.join(',')}}`;
 }
 
-/** The one mapping from monitor events to metric updates. */
-export function toMetricUpdates(event: MonitorEvent): MetricUpdate[] {
+/**
+ * The one mapping from monitor events to metric updates. `targetInfo` is the agent's
+ * `rds_target_info` definition: a described label it does not list is dropped, one it lists that the
+ * transport does not describe is "".
+ */
+export function toMetricUpdates(event: MonitorEvent, targetInfo: MetricDef = Metrics.targetInfo): MetricUpdate[] {
   const target = { target: event.target };
   switch (event.type) {
     case 'state-changed':
@@ -254,20 +269,13 @@ export function toMetricUpdates(event: MonitorEvent): MetricUpdate[] {
       return [{ op: 'set', metric: Metrics.backoffDelay, labels: target, value: event.delayMs / 1000 }];
     case 'hook-failed':
       return [{ op: 'add', metric: Metrics.hookErrors, labels: target, value: 1 }];
-    case 'target-info':
-      return [
-        {
-          op: 'set',
-          metric: Metrics.targetInfo,
-          labels: {
-            target: event.target,
-            transport: event.transport,
-            host_key_verification: event.labels['host_key_verification'] ?? '',
-            probe_mode: event.labels['probe_mode'] ?? '',
-          },
-          value: 1,
-        },
-      ];
+    case 'target-info': {
+      const labels: Record<string, string> = { target: event.target, transport: event.transport };
+      for (const name of targetInfo.labels) {
+        if (name !== 'target' && name !== 'transport') labels[name] = event.labels[name] ?? '';
+      }
+      return [{ op: 'set', metric: targetInfo, labels, value: 1 }];
+    }
     case 'telemetry':
       return []; // mapped by the hub itself (counter totals need state): see MetricsHub.emit
     case 'target-removed':

@@ -39,7 +39,7 @@ function setup(o: SetupOptions = {}) {
   const fake = new FakeTransport({ labels: { host_key_verification: 'pinned', probe_mode: 'command' } });
   const transport = o.transport ?? fake;
   const random = o.random ?? new FixedRandom(0.5);
-  const hub = new MetricsHub(silentLogger(), 'test');
+  const hub = new MetricsHub(silentLogger(), 'test', undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'] });
   const rec = new RecordingExporter();
   rec.attach(hub);
   const backoff = o.strategy ?? new ExponentialBackoff({ randomizationFactor: 0, ...o.backoff }, { clock, random });

@@ -18,6 +18,39 @@ export interface TelemetrySample {
   readonly value: number;
 }
 
+/** What one run of a {@link TelemetryInput} read. */
+export interface TelemetryReading {
+  /** The samples that passed the input's own plausibility checks. */
+  readonly samples: readonly TelemetrySample[];
+  /** Bytes of device output the run read (exported as the input's bytes-read counter). */
+  readonly bytesRead: number;
+  /**
+   * Values the input refused (implausible, unparsable, over a cardinality cap), counted by reason
+   * (`implausible`, `unparsable`, `cap`, ...); a refused value's series goes absent, never stale.
+   */
+  readonly rejected?: readonly { readonly reason: string; readonly count: number }[];
+}
+
+/**
+ * One named group of device readings with its own schedule (Telegraf's `inputs.*`): `system`,
+ * `health`, `raid`, ... The agent's collector runs each input every `intervalMs` under `timeoutMs`
+ * while the target is connected.
+ *
+ * `collect` MUST honour its signal, MUST NOT open a new connection and MUST reject with a
+ * TransportError: `UNSUPPORTED` (the device does not know the command: the input is disabled for
+ * the rest of this connection, with one log line and a metric), `COMMAND` (the device refused or
+ * answered nonsense: a failed run), or a connection-class error (counts as a loss).
+ */
+export interface TelemetryInput {
+  /** Short, stable, `[a-z][a-z0-9-]*`: the `input` label of the per-input metrics. */
+  readonly name: string;
+  /** Time between the starts of two runs (ms, > 0). */
+  readonly intervalMs: number;
+  /** Deadline of one run (ms, > 0). */
+  readonly timeoutMs: number;
+  collect(signal: AbortSignal): Promise<TelemetryReading>;
+}
+
 /**
  * Optional transport add-on: reads device telemetry (system resource, disk traffic, ...) over the
  * kept connection. `collect` MUST honour its signal (the agent's collection deadline), MUST NOT open

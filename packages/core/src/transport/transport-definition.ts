@@ -8,6 +8,12 @@ import type { TransportFactory } from './transport.js';
  */
 export interface TransportDefinition<C = Record<string, unknown>> {
   readonly schema: ConfigSchema;
+  /**
+   * The label names this transport's `describe()` returns (`[a-z_][a-z0-9_]*`, bounded values,
+   * never secrets); they become labels of `rds_target_info`. A described label not listed here is
+   * dropped. @default []
+   */
+  readonly infoLabels?: readonly string[];
   validate?(config: Readonly<C>): readonly ConfigIssue[];
   readonly create: TransportFactory<C>;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { METRIC_CATALOG, Metrics, MetricsHub, silentLogger } from '@rds-agent/core';
+import { effectiveCatalog, METRIC_CATALOG, Metrics, MetricsHub, silentLogger } from '@rds-agent/core';
 import { sample } from '../harness.test.support.js';
 import { PromMetricStore } from './prom-metric-store.js';
 
@@ -49,15 +49,16 @@ describe('PromMetricStore', () => {
   });
 
   it('delete drops one series; forget drops every series of one target only', async () => {
-    const store = new PromMetricStore();
+    const { metrics: catalog, targetInfo } = effectiveCatalog(['host_key_verification', 'probe_mode']);
+    const store = new PromMetricStore({ catalog });
     for (const target of ['a', 'b']) {
       store.record({ op: 'set', metric: Metrics.connectionState, labels: { target }, value: 1 });
       store.record({ op: 'add', metric: Metrics.disconnects, labels: { target, reason: 'network' }, value: 1 });
       store.record({ op: 'add', metric: Metrics.disconnects, labels: { target, reason: 'timeout' }, value: 1 });
       store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target }, value: 0.003 });
-      store.record({ op: 'set', metric: Metrics.targetInfo, labels: { target, transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'command' }, value: 1 });
+      store.record({ op: 'set', metric: targetInfo, labels: { target, transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'command' }, value: 1 });
     }
-    store.record({ op: 'delete', metric: Metrics.targetInfo, labels: { target: 'a', transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'command' } });
+    store.record({ op: 'delete', metric: targetInfo, labels: { target: 'a', transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'command' } });
     let text = await store.renderText();
     assert.doesNotMatch(text, /rds_target_info\{target="a"/);
     assert.match(text, /rds_target_info\{target="b"/);

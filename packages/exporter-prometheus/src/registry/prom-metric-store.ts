@@ -34,6 +34,8 @@ export interface PromMetricStoreOptions {
   readonly prefix?: string;
   /** Also collect prom-client's process/Node.js metrics. @default false */
   readonly defaultMetrics?: boolean;
+  /** The metrics to register up front (the agent's `ExporterContext.catalog`). @default METRIC_CATALOG */
+  readonly catalog?: readonly MetricDef[];
 }
 
 /**
@@ -56,7 +58,7 @@ export class PromMetricStore implements MetricSink {
 
   constructor(options: PromMetricStoreOptions = {}) {
     this.prefix = options.prefix ?? '';
-    for (const def of METRIC_CATALOG) this.family(def);
+    for (const def of options.catalog ?? METRIC_CATALOG) this.family(def);
     if (options.defaultMetrics) {
       this.processRegistry = new Registry();
       collectDefaultMetrics({ register: this.processRegistry });

@@ -35,6 +35,7 @@ the shutdown deadline passed), 2 invalid configuration (nothing started).
     const bootLogger = createCliLogger({ level: 'warn', format: 'auto', stream: io.stdout });
     const { reload, ...prepared } = await loadConfigFromFlags(context, bootLogger);
     const logger = createCliLogger({ level: prepared.config.logLevel, format: prepared.config.logFormat, stream: io.stdout });
+    for (const w of prepared.warnings) logger.warn({ key: w.key }, `configuration warning: ${w.key}: ${w.message}`);
     const runner = new AgentRunner({
       prepared,
       logger,

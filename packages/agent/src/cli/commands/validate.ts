@@ -8,7 +8,9 @@ export const validateCommand: Command = defineCommand({
 Reads the config (with \${env:NAME} / \${file:/path} substitution, RDS_AGENT_*
 variables and --set overrides), loads the plugins it names and validates
 everything. Every problem is printed on its own line as "key: message"
-(with the offending value, never a secret). Nothing is started.
+(with the offending value, never a secret). Nothing is started. Settings that are
+valid but probably unintended (an endpoint open beyond loopback without TLS, say)
+are printed as "warning: key: message" on stderr and do not fail the check.
 
 Options:
   -c, --config <file>   config file (YAML or JSON); default: $RDS_AGENT_CONFIG
@@ -21,7 +23,8 @@ Exit codes: 0 valid, 2 invalid.
   options: CONFIG_OPTIONS,
   async execute(context) {
     const { io } = context;
-    const { config, plugins } = await loadConfigFromFlags(context);
+    const { config, plugins, warnings } = await loadConfigFromFlags(context);
+    for (const w of warnings) io.stderr.write(`rds-agent: warning: ${w.key}: ${w.message}\n`);
     const exporters = config.exporters.filter((e) => e.enabled).map((e) => e.type);
     const thirdParty = plugins.filter((p) => p.source !== 'builtin').map((p) => p.name);
     io.stdout.write(
