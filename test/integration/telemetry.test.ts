@@ -59,7 +59,7 @@ describe('device telemetry through the exporters', () => {
       { metric: 'diskReadBytes', labels: { slot: 'nvme1' }, value: o.read },
       { metric: 'diskWriteBytes', labels: { slot: 'nvme1' }, value: o.write },
     ];
-    const context = { name: 'otel', logger: silentLogger(), clock, metrics: fixture.hub, status: fixture.status, version: 'test', catalog: fixture.hub.catalog };
+    const context = { name: 'otel', logger: silentLogger(), clock, metrics: fixture.hub, status: fixture.status, version: 'test', shutdownTimeoutMs: 5000, catalog: fixture.hub.catalog };
     const otel = otelFromRaw({ endpoint: receiver.httpUrl, exportInterval: '1h' }, context);
     await otel.start(AbortSignal.timeout(10_000));
     const monitor = createConnectionMonitor({

@@ -17,6 +17,7 @@ export function agentCore(logger: Logger = silentLogger()): { hub: MetricsHub; s
     status,
     version: AGENT_VERSION,
     catalog: hub.catalog,
+    shutdownTimeoutMs: 5000,
   };
   return { hub, status, context };
 }

@@ -90,7 +90,7 @@ export async function startExporter(overrides: Partial<PrometheusExporterConfig>
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const config: PrometheusExporterConfig = { ...PROMETHEUS_EXPORTER_DEFAULTS, port: 0, ...overrides };
-  const exporter = new PrometheusExporter(config, { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version: '0.1.0-e2e', catalog: hub.catalog });
+  const exporter = new PrometheusExporter(config, { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version: '0.1.0-e2e', shutdownTimeoutMs: 5000, catalog: hub.catalog });
   await exporter.start(AbortSignal.timeout(10_000));
   const address = exporter.address!;
   return {

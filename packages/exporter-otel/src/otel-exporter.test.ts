@@ -23,7 +23,7 @@ const config: OtelExporterConfig = {
 
 function context(logger = silentLogger()): ExporterContext & { hub: MetricsHub } {
   const hub = new MetricsHub(logger, '9.8.7');
-  return { name: 'otel', logger, clock: { now: () => 0, sleep: () => Promise.resolve() }, metrics: hub, status: new StatusStore(), version: '9.8.7', catalog: hub.catalog, hub };
+  return { name: 'otel', logger, clock: { now: () => 0, sleep: () => Promise.resolve() }, metrics: hub, status: new StatusStore(), version: '9.8.7', shutdownTimeoutMs: 5000, catalog: hub.catalog, hub };
 }
 
 function metricsIn(memory: InMemoryMetricExporter): Map<string, MetricData> {

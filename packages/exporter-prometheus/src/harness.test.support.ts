@@ -40,7 +40,7 @@ export function harness(overrides: Partial<PrometheusExporterConfig> = {}, versi
   const hub = new MetricsHub(silentLogger(), version);
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
-  const exporter = new PrometheusExporter(exporterConfig(overrides), { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version, catalog: hub.catalog });
+  const exporter = new PrometheusExporter(exporterConfig(overrides), { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version, shutdownTimeoutMs: 5000, catalog: hub.catalog });
   const state = new Map<string, MonitorEvent & { type: 'state-changed' }>();
   const setState = (target: string, to: 'connecting' | 'connected' | 'disconnected', reason: string): void => {
     const from = state.get(target)?.to ?? 'idle';

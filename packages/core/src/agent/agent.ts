@@ -206,6 +206,8 @@ export class Agent {
       status: this.store,
       version: this.version,
       catalog: this.hub.catalog,
+      // Targets close first (bounded by their connect timeouts); exporters share half the budget.
+      shutdownTimeoutMs: Math.max(1, Math.floor(this.config.shutdownTimeout / 2)),
     });
     try {
       await exporter.start(signal);

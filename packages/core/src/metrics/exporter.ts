@@ -46,6 +46,12 @@ export interface ExporterContext {
    * `METRIC_CATALOG` (`rds_target_info` carries the labels the registered transports describe).
    */
   readonly catalog: readonly MetricDef[];
+  /**
+   * How long `shutdown()` (its final flush included) may take: the exporter's share of the agent's
+   * `shutdownTimeout`. `shutdown()` MUST resolve within it even when its backend hangs (a failed
+   * final flush is logged and counted, never awaited past this).
+   */
+  readonly shutdownTimeoutMs: number;
 }
 
 /**
