@@ -10,7 +10,7 @@
 import 'reflect-metadata';
 import { cpus, platform, release } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createConnectionMonitor, ExponentialBackoff } from '@rds-agent/core';
+import { createConnectionMonitor, ExponentialBackoff } from '@rds-agent/core/host';
 import { FakeClock, FakeTransport } from '@rds-agent/core/testing';
 
 const { values } = parseArgs({ options: { agents: { type: 'string', default: '10000' } } });

@@ -11,7 +11,8 @@ import { Agent, createServer, request } from 'node:http';
 import { cpus, platform, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { gzipSync, constants as zlibConstants } from 'node:zlib';
-import { METRIC_CATALOG, Metrics, MetricsHub, StatusStore, SystemClock, silentLogger } from '@rds-agent/core';
+import { METRIC_CATALOG, Metrics } from '@rds-agent/core';
+import { MetricsHub, StatusStore, SystemClock, silentLogger } from '@rds-agent/core/host';
 import { PrometheusExporter } from '@rds-agent/exporter-prometheus';
 import client from 'prom-client';
 

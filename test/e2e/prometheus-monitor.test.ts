@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ConstantBackoff, SystemClock, SystemRandom, createConnectionMonitor, type ConnectionMonitor } from '@rds-agent/core';
+import { ConstantBackoff, SystemClock, SystemRandom, createConnectionMonitor, type ConnectionMonitor } from '@rds-agent/core/host';
 import { FakeTransport } from '@rds-agent/core/testing';
 import { startExporter, type ExporterFixture } from '../support/prometheus-exporter-fixture.js';
 import { PrometheusServer } from '../support/prometheus-server.js';
@@ -29,7 +29,7 @@ describe('ConnectionMonitor -> hub -> exporter -> Prometheus', { timeout: 120_00
       clock,
       random,
       events: fx.hub,
-      options: { transportType: 'fake', probeIntervalMs: 500, probeTimeoutMs: 400, connectTimeoutMs: 1000, firstAttemptJitterMs: 0 },
+      transportType: 'fake', settings: { probeInterval: 500, probeTimeout: 400, connectTimeout: 1000, firstAttemptJitter: 0 },
     });
     monitor.start();
     prom = await PrometheusServer.start([{ target: fx.hostPort }]);

@@ -14,7 +14,7 @@ const peer = useTestSshd({ identity: 'rds-e2e-1' });
 test('connects to real OpenSSH, passes probes, and runs RouterOS commands', async () => {
   const t = sshTarget({
     ...sshdPeer(peer.sshd),
-    monitor: { probeIntervalMs: 200 },
+    monitor: { probeInterval: 200 },
   });
   try {
     t.monitor.start();

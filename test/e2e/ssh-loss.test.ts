@@ -31,7 +31,7 @@ async function connected(t: SshTarget): Promise<void> {
 
 test('scenario 2: killed sshd session processes are reported by the transport at once, then recovery', async () => {
   // Probes a minute apart: only the transport's onLost can explain a prompt detection.
-  const t = target({ monitor: { probeIntervalMs: 60_000, probeTimeoutMs: 5_000, firstAttemptJitterMs: 20 } });
+  const t = target({ monitor: { probeInterval: 60_000, probeTimeout: 5_000, firstAttemptJitter: 20 } });
   await connected(t);
   await peer.sshd.stopListener(); // sshd is "down": the reconnect attempts must fail until it is back
   const killedAt = Date.now();
@@ -65,7 +65,7 @@ test('scenario 2: killed sshd session processes are reported by the transport at
 });
 
 test('scenario 3: SIGSTOPped session processes (hung peer) are caught by the probe deadline, then recovery', async () => {
-  const t = target({ monitor: { probeIntervalMs: 300, probeTimeoutMs: 1_000, firstAttemptJitterMs: 20 } });
+  const t = target({ monitor: { probeInterval: 300, probeTimeout: 1_000, firstAttemptJitter: 20 } });
   await connected(t);
   const stopped = peer.sshd.sessionProcesses().map((p) => p.pid);
   assert.equal(signalPids(stopped, 'SIGSTOP').length, 2);
@@ -92,7 +92,7 @@ test('scenario 3: SIGSTOPped session processes (hung peer) are caught by the pro
 });
 
 test('scenario 7: only the privileged monitor is killed -> unhealthy target detected, then recovery', async () => {
-  const t = target({ monitor: { probeIntervalMs: 300, probeTimeoutMs: 2_000, firstAttemptJitterMs: 20 } });
+  const t = target({ monitor: { probeInterval: 300, probeTimeout: 2_000, firstAttemptJitter: 20 } });
   await connected(t);
   const logFrom = readFileSync(peer.sshd.logFile, 'utf8').length;
   assert.equal(peer.sshd.killSessions('priv', 'SIGKILL').length, 1);
@@ -117,7 +117,7 @@ test('scenario 7: only the privileged monitor is killed -> unhealthy target dete
 test('scenario 3b: in keepalive probe mode, OpenSSH answers keepalives and a SIGSTOPped session is still caught', async () => {
   const t = target({
     transport: { keepaliveInterval: 200, commandProbeInterval: 60_000 },
-    monitor: { probeIntervalMs: 300, probeTimeoutMs: 1_000, firstAttemptJitterMs: 20 },
+    monitor: { probeInterval: 300, probeTimeout: 1_000, firstAttemptJitter: 20 },
   });
   await connected(t);
   await t.recorder.waitFor((r) => r.eventsOf('probe').filter((p) => p.outcome === 'ok' && p.mode === 'keepalive+command').length >= 2, {

@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { AttemptEvent, BackoffEvent, MonitorEvent } from '@rds-agent/core';
+import type { AttemptEvent, BackoffEvent, MonitorEvent } from '@rds-agent/core/host';
 import { withinRealTime } from '@rds-agent/core/testing';
 import { connectionState, fastBackoff, useTestSshd, useSshTargets } from '../support/ssh-harness.js';
 
@@ -29,7 +29,7 @@ function failuresWithBackoff(events: readonly MonitorEvent[]): Array<{ attempt: 
 
 test('scenario 4: while sshd is down, attempts follow the backoff strategy; recovery when it returns', async () => {
   // Exponential 100 ms -> 1 s, x2, no jitter: waits 100, 200, 400, 800, 1000, 1000 ...
-  const t = target({ monitor: { probeIntervalMs: 500, firstAttemptJitterMs: 20 } });
+  const t = target({ monitor: { probeInterval: 500, firstAttemptJitter: 20 } });
   t.monitor.start();
   await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   // A connection that passed a probe is a healthy one: its loss starts the strategy afresh. (A peer
@@ -89,7 +89,7 @@ test('scenario 5: a changed host key -> host-key-mismatch, never connected, cred
   assert.notEqual(changed, pinned);
   const logBefore = readFileSync(peer.sshd.logFile, 'utf8').length;
   const backoff = fastBackoff();
-  const t = target({ hostKeyFingerprints: [pinned], backoff, monitor: { probeIntervalMs: 60_000 } });
+  const t = target({ hostKeyFingerprints: [pinned], backoff, monitor: { probeInterval: 60_000 } });
   t.monitor.start();
   await t.recorder.waitFor((r) => r.eventsOf('attempt').length >= 2, { timeoutMs: 10_000, description: 'two attempts' });
 
@@ -110,7 +110,7 @@ test('scenario 5: a changed host key -> host-key-mismatch, never connected, cred
 
 test('scenario 6: a key removed from authorized_keys -> auth failure, retried no faster than maxDelayMs, recovery when restored', async () => {
   const backoff = fastBackoff(); // maxDelayMs 1000
-  const t = target({ backoff, monitor: { probeIntervalMs: 60_000, firstAttemptJitterMs: 20 } });
+  const t = target({ backoff, monitor: { probeInterval: 60_000, firstAttemptJitter: 20 } });
   t.monitor.start();
   await withinRealTime(t.monitor.whenState('connected'), 10_000, 'the first connection');
   await t.transport.run(':put 1');

@@ -20,7 +20,7 @@ test(`scenario 8: ${CYCLES} loss/recovery cycles leave at most one sshd session 
     ...sshdPeer(peer.sshd),
     // A probe passes in every cycle before the kill, so each connection is a proven one (its loss
     // restarts the strategy) and the probe's exec channels are part of what must not leak.
-    monitor: { probeIntervalMs: 200, firstAttemptJitterMs: 10 },
+    monitor: { probeInterval: 200, firstAttemptJitter: 10 },
   });
   // Sample sshd's view continuously, not just between cycles: a leak shows up mid-reconnect.
   let maxSessions = 0;

@@ -8,14 +8,14 @@
 import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TelemetryCollector, silentLogger } from '@rds-agent/core';
+import { TelemetryCollector, silentLogger } from '@rds-agent/core/host';
 import { withinRealTime } from '@rds-agent/core/testing';
 import { sshTarget, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
 
 const peer = useTestSshd();
 
 test('collects system and disk telemetry from real OpenSSH on the monitored connection', async () => {
-  const t = sshTarget({ ...sshdPeer(peer.sshd), monitor: { probeIntervalMs: 60_000 } });
+  const t = sshTarget({ ...sshdPeer(peer.sshd), monitor: { probeInterval: 60_000 } });
   const collector = new TelemetryCollector({
     target: t.target,
     source: t.transport,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { prepareConfig, silentLogger } from '@rds-agent/core';
+import { prepareConfig, silentLogger } from '@rds-agent/core/host';
 import { BUILTIN_PLUGINS } from '@rds-agent/agent';
 import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 import { FAST_SETTINGS, REPO_ROOT, runCli, simTarget, tempDir, writeClientKey } from '../support/agent-cli.js';

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ErrorCode, ExponentialBackoff, TelemetryCollector, TransportError, createConnectionMonitor, silentLogger, type TelemetrySample } from '@rds-agent/core';
+import { ErrorCode, TransportError, type TelemetrySample } from '@rds-agent/core';
+import { ExponentialBackoff, TelemetryCollector, createConnectionMonitor, silentLogger } from '@rds-agent/core/host';
 import { FakeClock, FakeTransport, FixedRandom } from '@rds-agent/core/testing';
 import { metricsOf, OtlpReceiver, pointWith, valueOf } from '../support/otlp-receiver.js';
 import { otelFromRaw } from '../support/otlp-scenario.js';
@@ -69,7 +70,7 @@ describe('device telemetry through the exporters', () => {
       clock,
       random,
       events: fixture.hub,
-      options: { transportType: 'fake', firstAttemptJitterMs: 0, probeIntervalMs: 3_600_000 },
+      transportType: 'fake', settings: { firstAttemptJitter: 0, probeInterval: 3_600_000 },
     });
     const collector = new TelemetryCollector({ target: T, source: transport, connection: monitor, clock, events: fixture.hub, logger: silentLogger(), intervalMs: INTERVAL, timeoutMs: 10_000 });
     const scrape = async (): Promise<string> => (await fetch(`${fixture.url}/metrics`)).text();

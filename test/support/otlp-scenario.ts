@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { MetricsHub, StatusStore, silentLogger, validatePluginConfig, type ExporterContext, type Logger, type MonitorEvent } from '@rds-agent/core';
+import { type ExporterContext, type Logger } from '@rds-agent/core';
+import { MetricsHub, StatusStore, silentLogger, validatePluginConfig, type MonitorEvent } from '@rds-agent/core/host';
 import { otelExporterDefinition, type OtelExporter, type OtelExporterConfig } from '@rds-agent/exporter-otel';
 
 export const AGENT_VERSION = '0.1.0-test';

@@ -3,7 +3,8 @@
  * that emit the monitor event sequences of simulated targets (real time).
  */
 import 'reflect-metadata';
-import { MetricsHub, StatusStore, SystemClock, silentLogger, type Clock, type ConnectionState, type MonitorEvent } from '@rds-agent/core';
+import { type Clock, type ConnectionState } from '@rds-agent/core';
+import { MetricsHub, StatusStore, SystemClock, silentLogger, type MonitorEvent } from '@rds-agent/core/host';
 import { PROMETHEUS_EXPORTER_DEFAULTS, PrometheusExporter, type PrometheusExporterConfig } from '@rds-agent/exporter-prometheus';
 
 export interface ExporterFixture {

@@ -4,18 +4,9 @@
  * so scenarios assert states, reasons and metrics exactly as an exporter would see them.
  */
 import 'reflect-metadata';
-import {
-  ConstantBackoff,
-  ExponentialBackoff,
-  MetricsHub,
-  SystemClock,
-  SystemRandom,
-  createConnectionMonitor,
-  silentLogger,
-  type BackoffStrategy,
-  type ConnectionMonitor,
-  type MonitorOptions,
-} from '@rds-agent/core';
+import { type BackoffStrategy } from '@rds-agent/core';
+import { type MonitorSettings } from '@rds-agent/core/host';
+import { ConstantBackoff, ExponentialBackoff, MetricsHub, SystemClock, SystemRandom, createConnectionMonitor, silentLogger, type ConnectionMonitor } from '@rds-agent/core/host';
 import { RecordingExporter } from '@rds-agent/core/testing';
 import { RDS_SSH_DEFAULTS, RdsSshTransport, rdsSshTransportDefinition, type RdsSshConfig } from '@rds-agent/rds-ssh-plugin';
 import { after, afterEach, before } from 'node:test';
@@ -31,7 +22,7 @@ export interface SshTargetOptions {
   /** Transport options over the defaults (connectTimeout 3 s). */
   readonly transport?: Partial<RdsSshConfig>;
   /** Monitor options; defaults: probe every 500 ms with a 1 s deadline, 3 s connect, 50 ms first-attempt jitter. */
-  readonly monitor?: Partial<MonitorOptions>;
+  readonly monitor?: Partial<MonitorSettings>;
   /** @default exponential 100 ms -> 1 s, x2, no jitter */
   readonly backoff?: BackoffStrategy;
 }
@@ -87,12 +78,12 @@ export function sshTarget(options: SshTargetOptions): SshTarget {
     random,
     events: hub,
     logger,
-    options: {
-      transportType: 'rds-ssh',
-      probeIntervalMs: 500,
-      probeTimeoutMs: 1000,
-      connectTimeoutMs: 3000,
-      firstAttemptJitterMs: 50,
+    transportType: 'rds-ssh',
+    settings: {
+      probeInterval: 500,
+      probeTimeout: 1000,
+      connectTimeout: 3000,
+      firstAttemptJitter: 50,
       ...options.monitor,
     },
   });

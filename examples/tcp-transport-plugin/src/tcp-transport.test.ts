@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { ErrorCode, silentLogger, SystemClock, SystemRandom, TransportError } from '@rds-agent/core';
-import { transportContract, waitForCondition } from '@rds-agent/core/testing';
+import { ErrorCode, TransportError } from '@rds-agent/core';
+import { SystemClock, SystemRandom, silentLogger, transportContract, waitForCondition } from '@rds-agent/core/testing';
 import plugin, { TCP_TRANSPORT, tcpTransportDefinition, validateTcpConfig, type TcpTransportConfig } from './index.js';
 
 /** A loopback TCP peer: optionally greets, optionally echoes, and can hang or drop its clients. */

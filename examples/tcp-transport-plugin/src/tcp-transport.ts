@@ -1,5 +1,4 @@
 import { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { ErrorCode, TransportError, type ProbeResult, type Transport, type TransportContext, type TransportDescriber } from '@rds-agent/core';
 import type { TcpTransportConfig } from './config.js';
 
@@ -117,7 +116,7 @@ export class TcpTransport implements Transport, TransportDescriber {
     const socket = this.socket;
     if (!socket || socket.destroyed || !socket.writable) throw new TransportError(ErrorCode.NOT_CONNECTED, `not connected to ${this.where}`);
     if (this.config.probePayload === '') return { mode: 'socket' };
-    const started = performance.now();
+    const started = this.context.clock.now();
     await new Promise<void>((resolve, reject) => {
       const cleanup = (): void => {
         signal.removeEventListener('abort', onAbort);
@@ -141,7 +140,7 @@ export class TcpTransport implements Transport, TransportDescriber {
       socket.once('close', onClose);
       socket.write(this.config.probePayload);
     });
-    return { mode: 'echo', latencyMs: performance.now() - started };
+    return { mode: 'echo', latencyMs: this.context.clock.now() - started };
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validatePluginConfig, type ConfigIssue } from '@rds-agent/core';
+import { type ConfigIssue } from '@rds-agent/core';
+import { validateFragment } from '@rds-agent/core/testing';
 import { flattenResourceAttributes, otelConfigSchema, validateOtelConfig, type OtelExporterConfig } from './config.js';
 
 /** Runs the fragment through core's convict validation, then the cross-field checks, like the agent. */
 function check(raw: Record<string, unknown>): { value?: OtelExporterConfig; issues: ConfigIssue[] } {
-  const { value, issues } = validatePluginConfig(otelConfigSchema, raw, 'exporters.otel');
+  const { value, issues } = validateFragment(otelConfigSchema, raw, 'exporters.otel');
   if (issues.length > 0) return { issues };
   const config = value as unknown as OtelExporterConfig;
   return { value: config, issues: validateOtelConfig(config).map((i) => ({ key: `exporters.otel.${i.key}`, message: i.message })) };

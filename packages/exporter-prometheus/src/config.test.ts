@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ComponentRegistry, ConfigError, silentLogger, validateAgentConfig, validatePluginConfig, type ConfigIssue } from '@rds-agent/core';
+import { ConfigError, type ConfigIssue } from '@rds-agent/core';
+import { configValidator, fakeTransportPlugin, validateFragment } from '@rds-agent/core/testing';
 import plugin, { prometheusExporterDefinition } from './index.js';
 import { PROMETHEUS_EXPORTER_DEFAULTS, type PrometheusExporterConfig } from './config.js';
 
@@ -11,7 +12,7 @@ const SHA = `sha256:${'ab'.repeat(32)}`;
 
 /** Validates like the agent does: convict fragment first, then the cross-field checks; keys prefixed. */
 function issuesOf(raw: unknown): ConfigIssue[] {
-  const { value, issues } = validatePluginConfig(prometheusExporterDefinition.schema, raw, KEY);
+  const { value, issues } = validateFragment(prometheusExporterDefinition.schema, raw, KEY);
   if (issues.length > 0) return issues;
   return prometheusExporterDefinition.validate!(value as unknown as PrometheusExporterConfig).map((i) => ({ key: `${KEY}.${i.key}`, message: i.message }));
 }
@@ -22,7 +23,7 @@ function keysOf(raw: unknown): string[] {
 
 describe('prometheus exporter config', () => {
   it('has documented defaults that validate', () => {
-    const { value, issues } = validatePluginConfig(prometheusExporterDefinition.schema, {}, KEY);
+    const { value, issues } = validateFragment(prometheusExporterDefinition.schema, {}, KEY);
     assert.deepEqual(issues, []);
     assert.deepEqual(value, {
       host: '127.0.0.1',
@@ -98,14 +99,11 @@ describe('prometheus exporter config', () => {
     assert.match(issues[0]!.message, /bcrypt/);
   });
 
-  it('is named exporters.prometheus.basicAuth.users.<name> by the agent config loader', () => {
-    const registry = new ComponentRegistry();
-    const host = registry.hostFor(plugin.name, silentLogger());
-    plugin.register(host, {});
-    registry.hostFor('test', silentLogger()).addTransport('fake', { schema: {}, create: () => ({}) as never });
+  it('is named exporters.prometheus.basicAuth.users.<name> by the agent config loader', async () => {
+    const validate = await configValidator([plugin, fakeTransportPlugin()]);
     const raw = { targets: [{ name: 'rds-1', transport: 'fake', options: {} }], exporters: { prometheus: { basicAuth: { users: { alice: 'plain' } } } } };
     assert.throws(
-      () => validateAgentConfig(raw, registry),
+      () => validate(raw),
       (err: unknown) => err instanceof ConfigError && err.issues.some((i) => i.key === `${KEY}.basicAuth.users.alice`) && !err.message.includes('plain"'),
     );
   });

@@ -3,7 +3,8 @@
  * and the published package). Builds a real MetricsHub + StatusStore and a PrometheusExporter on
  * port 0, with a pinned clock and helpers that emit realistic monitor event sequences.
  */
-import { MetricsHub, StatusStore, silentLogger, type Clock, type MonitorEvent } from '@rds-agent/core';
+import { type Clock } from '@rds-agent/core';
+import { MetricsHub, StatusStore, silentLogger, type MonitorEvent } from '@rds-agent/core/testing';
 import { PROMETHEUS_EXPORTER_DEFAULTS, type PrometheusExporterConfig } from './config.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
 

@@ -4,24 +4,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { ComponentRegistry, ConfigError, corePlugin, silentLogger, validateAgentConfig, type ConfigIssue } from '@rds-agent/core';
+import { ConfigError, type ConfigIssue } from '@rds-agent/core';
+import { configValidator, type ConfigValidator } from '@rds-agent/core/testing';
 import plugin from './index.js';
 
 // The same composition the agent does: core's schema + this plugin's fragment, through convict.
-async function registry(): Promise<ComponentRegistry> {
-  const reg = new ComponentRegistry();
-  await corePlugin.register(reg.hostFor(corePlugin.name, silentLogger()), {});
-  await plugin.register(reg.hostFor(plugin.name, silentLogger()), {});
-  return reg;
-}
+const registry = (): Promise<ConfigValidator> => configValidator([plugin]);
 
 const FP = 'SHA256:' + 'A'.repeat(42) + 'c';
 const target = (options: Record<string, unknown>) => ({ targets: [{ name: 'rds-1', transport: 'rds-ssh', options }] });
 const good = { host: '10.0.0.10', username: 'monitor', privateKeyFile: '/etc/rds-agent/id', hostKeyFingerprints: [FP] };
 
-function issuesOf(raw: Record<string, unknown>, reg: ComponentRegistry): ConfigIssue[] {
+function issuesOf(raw: Record<string, unknown>, validate: ConfigValidator): ConfigIssue[] {
   try {
-    validateAgentConfig(raw, reg, { env: {} });
+    validate(raw);
   } catch (err) {
     assert.ok(err instanceof ConfigError, String(err));
     return [...err.issues];
@@ -33,7 +29,7 @@ test('the README sample target config validates, with durations converted to ms'
   const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
   const block = /## Sample target config\s+```yaml\n([\s\S]*?)```/.exec(readme);
   assert.ok(block, 'README has a yaml sample');
-  const config = validateAgentConfig(YAML.parse(block[1]!) as Record<string, unknown>, await registry(), { env: {} });
+  const config = (await registry())(YAML.parse(block[1]!) as Record<string, unknown>);
   const options = config.targets[0]!.options as Record<string, unknown>;
   assert.equal(config.targets[0]!.transport, 'rds-ssh');
   assert.equal(options['connectTimeout'], 10_000);
@@ -46,7 +42,7 @@ test('the README sample target config validates, with durations converted to ms'
 });
 
 test('defaults fill every key not given', async () => {
-  const config = validateAgentConfig(target(good), await registry(), { env: {} });
+  const config = (await registry())(target(good));
   const o = config.targets[0]!.options as Record<string, unknown>;
   assert.equal(o['port'], 22);
   assert.equal(o['probeCommand'], ':put 1');

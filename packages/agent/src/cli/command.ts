@@ -1,4 +1,5 @@
-import type { PreparedConfig, Logger } from '@rds-agent/core';
+import type { Logger } from '@rds-agent/core';
+import type { PreparedConfig } from '@rds-agent/core/host';
 import type { CliIo } from './cli-io.js';
 import { COMMON_OPTIONS, parseCommandArgs, parseSetFlags, requireConfigPath, type CommandOptions, type ParsedValues } from './parse-args.js';
 import { reportError } from './report-error.js';

@@ -1,4 +1,5 @@
-import { Agent, ConfigError, type Logger, type PreparedConfig, type ReloadSummary } from '@rds-agent/core';
+import { ConfigError, type Logger } from '@rds-agent/core';
+import { Agent, type PreparedConfig, type ReloadSummary } from '@rds-agent/core/host';
 import { isDeepStrictEqual } from 'node:util';
 import type { CliIo } from '../cli/cli-io.js';
 import { ExitCode } from '../cli/exit-code.js';

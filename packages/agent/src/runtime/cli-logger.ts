@@ -1,4 +1,5 @@
-import { createLogger, type AgentConfig, type LogLevel, type Logger } from '@rds-agent/core';
+import { type LogLevel, type Logger } from '@rds-agent/core';
+import { createLogger, type AgentConfig } from '@rds-agent/core/host';
 import pretty from 'pino-pretty';
 
 export type LogFormat = AgentConfig['logFormat'];

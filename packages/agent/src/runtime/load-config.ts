@@ -1,4 +1,5 @@
-import { prepareConfig, silentLogger, type Logger, type PreparedConfig } from '@rds-agent/core';
+import { type Logger } from '@rds-agent/core';
+import { prepareConfig, silentLogger, type PreparedConfig } from '@rds-agent/core/host';
 import { BUILTIN_PLUGINS } from '../builtins.js';
 
 export interface LoadOptions {

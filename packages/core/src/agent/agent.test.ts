@@ -8,7 +8,7 @@ import { silentLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/catalog.js';
 import type { MetricsExporter } from '../metrics/exporter.js';
 import { ComponentRegistry } from '../plugin/component-registry.js';
-import type { TelemetrySample } from '../telemetry/telemetry.js';
+import type { TelemetrySample } from '../transport/telemetry-source.js';
 import { FakeClock, FakeTransport, RecordingExporter, FixedRandom } from '../testing/index.js';
 import type { Transport } from '../transport/transport.js';
 import { Agent } from './agent.js';

@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { container as globalContainer, type DependencyContainer } from 'tsyringe';
-import type { BackoffStrategy } from '../backoff/backoff.js';
+import { container as globalContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { SystemClock, type Clock } from '../clock/clock.js';
 import { SystemRandom, type Random } from '../clock/random.js';
 import type { AgentConfig, ExporterConfig, TargetConfig } from '../config/agent-config.js';
@@ -10,14 +9,12 @@ import type { Logger } from '../logging/logger.js';
 import type { MetricsExporter } from '../metrics/exporter.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import { StatusStore, type StatusReader } from '../metrics/status-store.js';
-import { ConnectionMonitor } from '../monitor/connection-monitor.js';
-import type { MonitorOptions } from '../monitor/monitor-options.js';
+import type { ConnectionMonitor } from '../monitor/connection-monitor.js';
 import type { NamedReconnectHook } from '../monitor/reconnect-hook.js';
 import type { ComponentRegistry } from '../plugin/component-registry.js';
-import { TelemetryCollector } from '../telemetry/telemetry-collector.js';
-import { isTelemetrySource } from '../telemetry/telemetry.js';
-import { Tokens } from '../tokens.js';
-import type { Transport } from '../transport/transport.js';
+import { assembleTarget } from '../target/target-assembly.js';
+import type { TargetRuntime } from '../target/target-runtime.js';
+import { AgentScope } from '../tokens.js';
 
 export interface AgentOptions {
   readonly config: AgentConfig;
@@ -41,36 +38,29 @@ export interface ReloadSummary {
   readonly exporterErrors: string[];
 }
 
-interface RunningTarget {
-  readonly config: TargetConfig;
-  readonly container: DependencyContainer;
-  readonly monitor?: ConnectionMonitor;
-  /** Present when the transport reads telemetry and `monitor.telemetryInterval` > 0. */
-  readonly collector?: TelemetryCollector;
-}
-
 interface RunningExporter {
   readonly config: ExporterConfig;
   readonly exporter: MetricsExporter;
 }
 
 /**
- * The agent: a root DI container (Clock, Random, Logger, MetricsHub), one child container per
- * target (its Transport, BackoffStrategy, options and ConnectionMonitor), and the exporters.
- * Starts exporters then monitors; stops in reverse order within `shutdownTimeout`.
+ * The agent: a root DI container with the agent-wide services ({@link AgentScope}: Clock, Random,
+ * Logger, Registry, MetricsHub, StatusStore), one target assembled per target in its own child
+ * container (see `assembleTarget`), and the exporters. Starts exporters then targets; stops in
+ * reverse order within `shutdownTimeout`.
  */
 export class Agent {
   readonly hub: MetricsHub;
-  private readonly store = new StatusStore();
+  private readonly store: StatusStore;
   private readonly root: DependencyContainer;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly logger: Logger;
   private readonly registry: ComponentRegistry;
   private readonly version: string;
-  private readonly extraHooks: readonly NamedReconnectHook[];
   private config: AgentConfig;
-  private readonly targets = new Map<string, RunningTarget>();
+  /** Every configured target; `runtime` is absent when its parts could not be built (reported as failed). */
+  private readonly targets = new Map<string, { readonly config: TargetConfig; readonly runtime?: TargetRuntime }>();
   private readonly exporters = new Map<string, RunningExporter>();
   private phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   private stopping?: Promise<{ timedOut: boolean }>;
@@ -82,15 +72,31 @@ export class Agent {
     this.version = options.version;
     this.clock = options.clock ?? new SystemClock();
     this.random = options.random ?? new SystemRandom();
-    this.extraHooks = options.reconnectHooks ?? [];
-    const infoLabels = this.registry.transportTypes().flatMap((t) => this.registry.transport(t)?.infoLabels ?? []);
-    this.hub = new MetricsHub(this.logger.child({ component: 'metrics-hub' }), this.version, this.clock, { targetInfoLabels: infoLabels });
-    this.hub.onEvent((event) => this.store.apply(event));
     this.root = globalContainer.createChildContainer();
-    this.root.register(Tokens.Clock, { useValue: this.clock });
-    this.root.register(Tokens.Random, { useValue: this.random });
-    this.root.register(Tokens.Logger, { useValue: this.logger });
-    this.root.register(Tokens.EventSink, { useValue: this.hub });
+    this.root.register(AgentScope.Clock, { useValue: this.clock });
+    this.root.register(AgentScope.Random, { useValue: this.random });
+    this.root.register(AgentScope.Logger, { useValue: this.logger });
+    this.root.register(AgentScope.Registry, { useValue: this.registry });
+    this.root.register(AgentScope.ReconnectHooks, { useValue: options.reconnectHooks ?? [] });
+    this.root.register(AgentScope.Hub, {
+      useFactory: instanceCachingFactory((c) => {
+        const registry = c.resolve(AgentScope.Registry);
+        const infoLabels = registry.transportTypes().flatMap((t) => registry.transport(t)?.infoLabels ?? []);
+        return new MetricsHub(c.resolve(AgentScope.Logger).child({ component: 'metrics-hub' }), this.version, c.resolve(AgentScope.Clock), {
+          targetInfoLabels: infoLabels,
+        });
+      }),
+    });
+    this.root.register(AgentScope.EventSink, { useToken: AgentScope.Hub });
+    this.root.register(AgentScope.Status, {
+      useFactory: instanceCachingFactory((c) => {
+        const store = new StatusStore();
+        c.resolve(AgentScope.Hub).onEvent((event) => store.apply(event));
+        return store;
+      }),
+    });
+    this.hub = this.root.resolve(AgentScope.Hub);
+    this.store = this.root.resolve(AgentScope.Status);
   }
 
   /** Latest state per target (what `/status` serves). */
@@ -105,7 +111,7 @@ export class Agent {
 
   /** The monitor of a target, if it is running. */
   monitor(target: string): ConnectionMonitor | undefined {
-    return this.targets.get(target)?.monitor;
+    return this.targets.get(target)?.runtime?.monitor;
   }
 
   targetNames(): string[] {
@@ -240,68 +246,31 @@ export class Agent {
   }
 
   private startTarget(tc: TargetConfig): void {
-    const child = this.root.createChildContainer();
     const logger = this.logger.child({ target: tc.name });
-    let monitor: ConnectionMonitor | undefined;
-    let collector: TelemetryCollector | undefined;
+    const transport = this.registry.transport(tc.transport);
+    const backoff = this.registry.backoff(tc.backoff.strategy);
+    let runtime: TargetRuntime | undefined;
     try {
-      const transportDef = this.registry.transport(tc.transport);
-      const backoffDef = this.registry.backoff(tc.backoff.strategy);
-      if (!transportDef || !backoffDef) throw new Error(`transport ${tc.transport} or backoff ${tc.backoff.strategy} is not registered`);
-      const transport: Transport = transportDef.create(tc.options, { target: tc.name, logger, clock: this.clock, random: this.random });
-      const backoff: BackoffStrategy = backoffDef.create(tc.backoff.params, { clock: this.clock, random: this.random });
-      const options: MonitorOptions = {
-        transportType: tc.transport,
-        probeIntervalMs: tc.monitor.probeInterval,
-        probeTimeoutMs: tc.monitor.probeTimeout,
-        connectTimeoutMs: tc.monitor.connectTimeout,
-        firstAttemptJitterMs: tc.monitor.firstAttemptJitter,
-      };
-      child.register(Tokens.TargetName, { useValue: tc.name });
-      child.register(Tokens.Logger, { useValue: logger });
-      child.register(Tokens.Transport, { useValue: transport });
-      child.register(Tokens.BackoffStrategy, { useValue: backoff });
-      child.register(Tokens.MonitorOptions, { useValue: options });
-      child.register(Tokens.ReconnectHooks, { useValue: [...this.registry.reconnectHooks(), ...this.extraHooks] });
-      monitor = child.resolve(ConnectionMonitor);
-      if (isTelemetrySource(transport) && tc.monitor.telemetryInterval > 0) {
-        collector = new TelemetryCollector({
-          target: tc.name,
-          source: transport,
-          connection: monitor,
-          clock: this.clock,
-          events: this.hub,
-          logger: logger.child({ component: 'telemetry' }),
-          intervalMs: tc.monitor.telemetryInterval,
-          timeoutMs: tc.monitor.telemetryTimeout,
-        });
-      }
-      monitor.start();
-      collector?.start();
+      if (!transport || !backoff) throw new Error(`transport ${tc.transport} or backoff ${tc.backoff.strategy} is not registered`);
+      runtime = assembleTarget(this.root, tc, { transport, backoff });
+      runtime.start();
     } catch (err) {
       // A faulty transport plugin or target is contained: reported, the other targets run on.
       logger.error({ err: (err as Error).message }, 'target could not be started');
       const at = this.clock.now();
       this.hub.emit({ type: 'target-info', target: tc.name, at, transport: tc.transport, labels: {} });
       this.hub.emit({ type: 'state-changed', target: tc.name, at, from: 'idle', to: 'failed', reason: 'transport-error' });
-      monitor = undefined;
-      collector = undefined;
+      void runtime?.dispose(logger);
+      this.targets.set(tc.name, { config: tc });
+      return;
     }
-    this.targets.set(tc.name, { config: tc, container: child, ...(monitor ? { monitor } : {}), ...(collector ? { collector } : {}) });
+    this.targets.set(tc.name, { config: tc, runtime });
   }
 
   private async stopTarget(name: string, removed: boolean): Promise<void> {
     const running = this.targets.get(name);
-    if (!running) return;
     this.targets.delete(name);
-    // The collector goes first: it uses the monitor's connection, and must not report a loss the stop causes.
-    await running.collector?.stop();
-    try {
-      await running.monitor?.stop();
-    } catch (err) {
-      this.logger.error({ target: name, err: (err as Error).message }, 'monitor stop failed');
-    }
-    await running.container.dispose();
+    await running?.runtime?.dispose(this.logger.child({ target: name }));
     if (removed) this.hub.emit({ type: 'target-removed', target: name, at: this.clock.now() });
   }
 

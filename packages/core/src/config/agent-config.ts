@@ -1,16 +1,7 @@
 import type { LogLevel } from '../logging/logger.js';
+import type { MonitorSettings } from '../monitor/monitor-settings.js';
 
-/** Monitor settings, all in ms (config: `monitor:`, overridable per target). */
-export interface MonitorSettings {
-  readonly probeInterval: number;
-  readonly probeTimeout: number;
-  readonly connectTimeout: number;
-  readonly firstAttemptJitter: number;
-  /** Time between telemetry collections (ms); 0: no telemetry. @default 60000 */
-  readonly telemetryInterval: number;
-  /** Deadline of one telemetry collection (ms); 0: none. @default 10000 */
-  readonly telemetryTimeout: number;
-}
+export type { MonitorSettings } from '../monitor/monitor-settings.js';
 
 /** A backoff strategy by name and its validated parameters (config: `backoff:`). */
 export interface BackoffSettings {

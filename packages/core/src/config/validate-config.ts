@@ -4,6 +4,9 @@ import type { ComponentRegistry } from '../plugin/component-registry.js';
 import type { AgentConfig, BackoffSettings, ExporterConfig, MonitorSettings, PluginSpec, TargetConfig } from './agent-config.js';
 import { registerConfigFormats } from './formats.js';
 import type { ConfigSchema } from './schema-types.js';
+import { MONITOR_SCHEMA } from '../monitor/monitor-settings.js';
+
+export { MONITOR_SCHEMA } from '../monitor/monitor-settings.js';
 
 /** Where settings come from besides the file: environment (`RDS_AGENT_*`) and `--set key=value` flags. */
 export interface ConfigOverrides {
@@ -15,28 +18,6 @@ export interface ConfigOverrides {
 export const ENV_PREFIX = 'RDS_AGENT_';
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-
-/** The monitor section: defaults at top level, every key overridable per target. */
-export const MONITOR_SCHEMA = {
-  probeInterval: { doc: 'Time between liveness probes while connected.', format: 'duration', default: 5000 },
-  probeTimeout: { doc: 'Deadline of one probe; past it the peer is considered hung and the connection lost.', format: 'duration', default: 3000 },
-  connectTimeout: { doc: 'Deadline of one connection attempt.', format: 'duration', default: 10000 },
-  firstAttemptJitter: {
-    doc: 'Upper bound of the random wait before the first attempt after a loss (spreads a fleet that notices an outage at once). 0 disables it.',
-    format: 'duration',
-    default: 1000,
-  },
-  telemetryInterval: {
-    doc: 'Time between device telemetry collections (system resource, disk traffic) by transports that can read it; each costs the device a few commands. 0 disables telemetry.',
-    format: 'duration',
-    default: 60000,
-  },
-  telemetryTimeout: {
-    doc: 'Deadline of one telemetry collection; past it the collection counts as failed (reason timeout), the connection stays up. 0 means no deadline.',
-    format: 'duration',
-    default: 10000,
-  },
-} as const satisfies ConfigSchema;
 
 /** Core's part of the agent schema (`backoff`, `targets`, `exporters` and `plugins` are composed with the plugins' fragments). */
 export const CORE_SCHEMA = {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import type { MonitorEvent } from '../monitor/events.js';
-import type { TelemetrySample } from '../telemetry/telemetry.js';
+import type { TelemetrySample } from '../transport/telemetry-source.js';
 import { RecordingExporter } from '../testing/recording-exporter.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { Metrics } from './catalog.js';

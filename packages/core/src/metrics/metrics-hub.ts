@@ -1,8 +1,8 @@
 import { SystemClock, type Clock } from '../clock/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { MonitorEvent, MonitorEventSink, TelemetryEvent } from '../monitor/events.js';
-import type { TelemetrySample } from '../telemetry/telemetry.js';
-import { isTelemetryMetric } from '../telemetry/telemetry-metrics.js';
+import type { TelemetrySample } from '../transport/telemetry-source.js';
+import { isTelemetryMetric } from './telemetry-metrics.js';
 import { Metrics, type MetricDef } from './catalog.js';
 import { effectiveCatalog } from './effective-catalog.js';
 import type { Labels, MetricSink, MetricUpdate } from './metric-update.js';

@@ -80,7 +80,7 @@ describe('StatusStore', () => {
       clock,
       random,
       events: hub,
-      options: { transportType: 'fake', firstAttemptJitterMs: 0 },
+      transportType: 'fake', settings: { firstAttemptJitter: 0 },
     });
     transport.failNextConnects(2, new TransportError(ErrorCode.REFUSED, 'refused'));
     monitor.start();

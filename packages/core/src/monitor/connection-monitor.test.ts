@@ -18,14 +18,14 @@ import { SequenceRandom } from '../testing/sequence-random.js';
 import type { Transport } from '../transport/transport.js';
 import { createConnectionMonitor } from './create-connection-monitor.js';
 import { MIN_RETRY_DELAY_MS, type ConnectionMonitor } from './connection-monitor.js';
-import type { MonitorOptions } from './monitor-options.js';
+import type { MonitorSettings } from './monitor-settings.js';
 import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
 
 const T = 'rds1';
 const target = { target: T };
 
 interface SetupOptions {
-  readonly options?: Partial<MonitorOptions>;
+  readonly options?: Partial<MonitorSettings>;
   readonly backoff?: Partial<ExponentialBackoffParams>;
   readonly strategy?: BackoffStrategy;
   readonly random?: Random;
@@ -50,7 +50,7 @@ function setup(o: SetupOptions = {}) {
     clock,
     random,
     events: hub,
-    options: { transportType: 'fake', firstAttemptJitterMs: 0, ...o.options },
+    transportType: 'fake', settings: { firstAttemptJitter: 0, ...o.options },
     ...(o.hooks ? { hooks: o.hooks } : {}),
   });
   return { clock, transport: fake, monitor, rec, hub, backoff };
@@ -90,7 +90,7 @@ describe('ConnectionMonitor: construction', () => {
   });
 
   it('rejects a zero probe interval (it would spin)', () => {
-    assert.throws(() => setup({ options: { probeIntervalMs: 0 } }), (err: unknown) => err instanceof AgentError && /probeIntervalMs/.test(err.message));
+    assert.throws(() => setup({ options: { probeInterval: 0 } }), (err: unknown) => err instanceof AgentError && /probeInterval/.test(err.message));
   });
 
   it('starts idle and disconnected; the default probe interval is 5 s', async (t) => {
@@ -113,7 +113,7 @@ describe('ConnectionMonitor: construction', () => {
   });
 
   it('keeps custom options: probe interval 2 s', async (t) => {
-    const { clock, monitor, transport } = setup({ options: { probeIntervalMs: 2000 } });
+    const { clock, monitor, transport } = setup({ options: { probeInterval: 2000 } });
     t.after(() => monitor.stop());
     monitor.start();
     await to(clock, 1999);
@@ -173,7 +173,7 @@ describe('ConnectionMonitor: start-up and state', () => {
   });
 
   it('does not apply first-attempt jitter at start-up', async (t) => {
-    const { clock, monitor, transport } = setup({ options: { firstAttemptJitterMs: 1000 }, random: new FixedRandom(0.9) });
+    const { clock, monitor, transport } = setup({ options: { firstAttemptJitter: 1000 }, random: new FixedRandom(0.9) });
     t.after(() => monitor.stop());
     monitor.start();
     await clock.flush();
@@ -289,7 +289,7 @@ describe('ConnectionMonitor: a peer that accepts and drops', () => {
 
 describe('ConnectionMonitor: loss detection', () => {
   it('detects a transport-reported loss at the same fake instant, and metrics change at detection', async (t) => {
-    const { clock, monitor, transport, rec } = setup({ options: { firstAttemptJitterMs: 1000 } });
+    const { clock, monitor, transport, rec } = setup({ options: { firstAttemptJitter: 1000 } });
     t.after(() => monitor.stop());
     transport.failNextConnects(0);
     monitor.start();
@@ -330,7 +330,7 @@ describe('ConnectionMonitor: loss detection', () => {
   });
 
   it('detects a hung probe exactly at its deadline and aborts it', async (t) => {
-    const { clock, monitor, transport, rec } = setup({ options: { probeIntervalMs: 5000, probeTimeoutMs: 3000 } });
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 } });
     t.after(() => monitor.stop());
     monitor.start();
     await clock.flush();
@@ -429,7 +429,7 @@ describe('ConnectionMonitor: loss detection', () => {
 
   it('waits a first-attempt jitter draw after a loss; state and metrics change at detection', async (t) => {
     const random = new SequenceRandom([0.25]);
-    const { clock, monitor, transport, rec } = setup({ options: { firstAttemptJitterMs: 1000 }, random });
+    const { clock, monitor, transport, rec } = setup({ options: { firstAttemptJitter: 1000 }, random });
     t.after(() => monitor.stop());
     monitor.start();
     await to(clock, 6000); // past the first (passing) probe: a healthy connection is lost
@@ -450,9 +450,9 @@ describe('ConnectionMonitor: loss detection', () => {
     assert.equal(rec.histogram(Metrics.reconnectDuration, target).values.at(-1), 0.25);
   });
 
-  it('draws nothing for the first attempt when firstAttemptJitterMs is 0', async (t) => {
+  it('draws nothing for the first attempt when firstAttemptJitter is 0', async (t) => {
     const random = new SequenceRandom([0.25]);
-    const { clock, monitor, transport } = setup({ options: { firstAttemptJitterMs: 0 }, random });
+    const { clock, monitor, transport } = setup({ options: { firstAttemptJitter: 0 }, random });
     t.after(() => monitor.stop());
     monitor.start();
     await to(clock, 6000);
@@ -463,7 +463,7 @@ describe('ConnectionMonitor: loss detection', () => {
   });
 
   it('closes before every connect, never leaks a session, and unsubscribes onLost each cycle', async (t) => {
-    const env = setup({ options: { probeIntervalMs: 50 } }); // each connection proves itself before it is lost
+    const env = setup({ options: { probeInterval: 50 } }); // each connection proves itself before it is lost
     const { clock, monitor, transport } = env;
     t.after(() => monitor.stop());
     transport.failNextConnects(2);
@@ -489,8 +489,8 @@ describe('ConnectionMonitor: loss detection', () => {
 });
 
 describe('ConnectionMonitor: connect deadline, error classes, giving up', () => {
-  it('aborts a hung connect at connectTimeoutMs (reason timeout) and retries with backoff', async (t) => {
-    const { clock, monitor, transport, rec } = setup({ options: { connectTimeoutMs: 10_000 } });
+  it('aborts a hung connect at connectTimeout (reason timeout) and retries with backoff', async (t) => {
+    const { clock, monitor, transport, rec } = setup({ options: { connectTimeout: 10_000 } });
     t.after(() => monitor.stop());
     transport.hangNextConnect();
     monitor.start();
@@ -651,7 +651,7 @@ describe('ConnectionMonitor: manual reconnect', () => {
   });
 
   it('reconnect() during an attempt joins it', async (t) => {
-    const { clock, monitor, transport } = setup({ options: { connectTimeoutMs: 10_000 } });
+    const { clock, monitor, transport } = setup({ options: { connectTimeout: 10_000 } });
     t.after(() => monitor.stop());
     transport.hangNextConnect();
     monitor.start();
@@ -835,7 +835,7 @@ describe('ConnectionMonitor: metrics through the hub (reference names)', () => {
   });
 
   it('re-emits target-info only when the transport labels changed after a connect', async (t) => {
-    const { clock, monitor, transport, rec } = setup({ options: { probeIntervalMs: 50 } });
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 50 } });
     t.after(() => monitor.stop());
     monitor.start();
     await to(clock, 100);

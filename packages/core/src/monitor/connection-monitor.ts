@@ -1,5 +1,3 @@
-import 'reflect-metadata';
-import { inject, injectable } from 'tsyringe';
 import type { BackoffStrategy } from '../backoff/backoff.js';
 import { STOP } from '../backoff/backoff.js';
 import type { Clock } from '../clock/clock.js';
@@ -8,12 +6,11 @@ import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError, isConnectionError } from '../errors/transport-error.js';
 import type { Logger } from '../logging/logger.js';
-import { Tokens } from '../tokens.js';
 import type { RunOptions, Transport } from '../transport/transport.js';
 import { isCommandRunner, isTransportDescriber } from '../transport/transport.js';
-import { untilAborted, withDeadline } from './deadline.js';
+import { untilAborted, withDeadline } from '../signals/deadline.js';
 import type { ConnectionState, DetectedBy, MonitorEvent, MonitorEventSink } from './events.js';
-import type { MonitorOptions } from './monitor-options.js';
+import type { MonitorSettings } from './monitor-settings.js';
 import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
 
 /**
@@ -37,6 +34,23 @@ interface Deferred {
   reject(err: Error): void;
 }
 
+/** What one monitor is made of; the target assembly resolves each part from the target's container. */
+export interface ConnectionMonitorDeps {
+  readonly target: string;
+  /** The transport's type name (`rds-ssh`), reported on `rds_target_info`. */
+  readonly transportType: string;
+  readonly transport: Transport;
+  readonly backoff: BackoffStrategy;
+  /** The target's `monitor:` settings, named as in config (durations in ms). */
+  readonly settings: MonitorSettings;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly events: MonitorEventSink;
+  /** Bound to the target. */
+  readonly logger: Logger;
+  readonly hooks: readonly NamedReconnectHook[];
+}
+
 /** The outage (or start-up) the loop is currently recovering from. */
 interface Outage {
   readonly startedAt: number;
@@ -46,21 +60,21 @@ interface Outage {
 
 /**
  * Watches one connection to one target: connects, probes, notices loss, reconnects with backoff,
- * and reports every step as a {@link MonitorEvent}. One per target, resolved from the target's
- * child container (or built with `createConnectionMonitor`).
+ * and reports every step as a {@link MonitorEvent}. One per target, made by the target assembly in
+ * the target's child container (`createConnectionMonitor` uses the same assembly).
  *
  * Behaviour:
  * - `start()` runs the connect loop; start-up uses the same loop as recovery, so a target that is
  *   down at start is retried. The first attempt at start-up is made at once (no first-attempt
  *   jitter: readiness should not wait, and agents restarted by an orchestrator are already spread).
  * - Loss is noticed three ways, handled once whichever reports first: the transport's `onLost`
- *   (at once), a probe every `probeIntervalMs` that fails or exceeds `probeTimeoutMs` (its signal is
+ *   (at once), a probe every `monitor.probeInterval` that fails or exceeds `monitor.probeTimeout` (its signal is
  *   aborted at the deadline, reason `timeout`), and {@link reportCommandError}. State and metrics
  *   change at detection (`disconnected` event + `state-changed`), before any wait.
  * - After a loss the dead session is closed and the first attempt waits a uniform draw in
- *   `[0, firstAttemptJitterMs]` (0: no wait and no draw), so a fleet that noticed the same outage in
+ *   `[0, monitor.firstAttemptJitter]` (0: no wait and no draw), so a fleet that noticed the same outage in
  *   the same millisecond does not reconnect in lockstep.
- * - Every attempt closes the transport first, then connects under `connectTimeoutMs`. A failure
+ * - Every attempt closes the transport first, then connects under `monitor.connectTimeout`. A failure
  *   waits `backoff.next()` (permanent errors, `retryable: false`: at least `backoff.maxDelayMs`;
  *   never less than {@link MIN_RETRY_DELAY_MS});
  *   `STOP` means give up (state `failed`, reason `gave-up`) until {@link reconnect}. Success emits
@@ -74,7 +88,6 @@ interface Outage {
  *
  * A monitor is single-use: after `stop()` it cannot be started again.
  */
-@injectable()
 export class ConnectionMonitor {
   private currentState: ConnectionState = 'idle';
   /** Whether the current connection proved itself (passed a probe); only then does the strategy reset. */
@@ -95,31 +108,41 @@ export class ConnectionMonitor {
   private lastLabelsKey: string | undefined;
   private readonly stateWaiters = new Set<() => void>();
 
-  constructor(
-    @inject(Tokens.TargetName) readonly target: string,
-    @inject(Tokens.Transport) readonly transport: Transport,
-    @inject(Tokens.BackoffStrategy) private readonly backoff: BackoffStrategy,
-    @inject(Tokens.Clock) private readonly clock: Clock,
-    @inject(Tokens.Random) private readonly random: Random,
-    @inject(Tokens.EventSink) private readonly events: MonitorEventSink,
-    @inject(Tokens.MonitorOptions) private readonly options: MonitorOptions,
-    @inject(Tokens.Logger) private readonly logger: Logger,
-    @inject(Tokens.ReconnectHooks) private readonly hooks: readonly NamedReconnectHook[],
-  ) {
+  readonly target: string;
+  readonly transport: Transport;
+  private readonly transportType: string;
+  private readonly backoff: BackoffStrategy;
+  private readonly settings: MonitorSettings;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly events: MonitorEventSink;
+  private readonly logger: Logger;
+  private readonly hooks: readonly NamedReconnectHook[];
+
+  /** Built by the target assembly from the target's container (see `target/target-assembly.ts`). */
+  constructor(deps: ConnectionMonitorDeps) {
+    const { target, transport, backoff, settings } = deps;
     if (!transport) throw new AgentError(ErrorCode.CONFIG, `target ${target}: a transport is required`);
     if (!backoff) throw new AgentError(ErrorCode.CONFIG, `target ${target}: a backoff strategy is required`);
-    for (const key of ['probeIntervalMs', 'probeTimeoutMs', 'connectTimeoutMs'] as const) {
-      const value = options[key];
+    for (const key of ['probeInterval', 'probeTimeout', 'connectTimeout'] as const) {
+      const value = settings?.[key];
       if (typeof value !== 'number' || !(value > 0)) {
-        throw new AgentError(ErrorCode.CONFIG, `target ${target}: monitor option ${key} must be > 0: value was ${String(value)}`);
+        throw new AgentError(ErrorCode.CONFIG, `target ${target}: monitor.${key} must be > 0: value was ${String(value)}`);
       }
     }
-    if (typeof options.firstAttemptJitterMs !== 'number' || !(options.firstAttemptJitterMs >= 0)) {
-      throw new AgentError(
-        ErrorCode.CONFIG,
-        `target ${target}: monitor option firstAttemptJitterMs must be >= 0: value was ${String(options.firstAttemptJitterMs)}`,
-      );
+    if (typeof settings.firstAttemptJitter !== 'number' || !(settings.firstAttemptJitter >= 0)) {
+      throw new AgentError(ErrorCode.CONFIG, `target ${target}: monitor.firstAttemptJitter must be >= 0: value was ${String(settings.firstAttemptJitter)}`);
     }
+    this.target = target;
+    this.transport = transport;
+    this.transportType = deps.transportType;
+    this.backoff = backoff;
+    this.settings = settings;
+    this.clock = deps.clock;
+    this.random = deps.random;
+    this.events = deps.events;
+    this.logger = deps.logger;
+    this.hooks = deps.hooks;
   }
 
   /** The current state (see {@link ConnectionState}). */
@@ -321,7 +344,7 @@ export class ConnectionMonitor {
       this.logger.warn({ err: errorMessage(err) }, 'transport onLost subscription failed; relying on probes');
     }
     const startedAt = this.clock.now();
-    const timeoutMs = this.options.connectTimeoutMs;
+    const timeoutMs = this.settings.connectTimeout;
     try {
       await withDeadline(
         this.clock,
@@ -375,7 +398,7 @@ export class ConnectionMonitor {
     if (loss.detectedBy === 'manual') return 0;
     const jitter = this.firstAttemptDelay();
     // Lived a whole probe interval: it was a working connection, whatever its first probe said.
-    if (loss.at - this.connectedAt >= this.options.probeIntervalMs) this.markProven();
+    if (loss.at - this.connectedAt >= this.settings.probeInterval) this.markProven();
     if (this.proven) return jitter;
     const delay = this.backoff.next();
     if (isGiveUp(delay)) return this.giveUp(loss.reason);
@@ -399,7 +422,7 @@ export class ConnectionMonitor {
   private async watch(): Promise<PendingLoss | undefined> {
     const cycle = this.cycle;
     for (;;) {
-      await this.pause(this.options.probeIntervalMs);
+      await this.pause(this.settings.probeInterval);
       if (this.stopRequested) return undefined;
       if (!this.loss) {
         const failure = await this.probe();
@@ -416,7 +439,7 @@ export class ConnectionMonitor {
   /** One bounded probe. Resolves with the failure, or undefined when it passed or was interrupted. */
   private async probe(): Promise<TransportError | undefined> {
     const startedAt = this.clock.now();
-    const timeoutMs = this.options.probeTimeoutMs;
+    const timeoutMs = this.settings.probeTimeout;
     return this.phase(async (signal) => {
       try {
         const result = await withDeadline(
@@ -515,13 +538,13 @@ export class ConnectionMonitor {
   }
 
   private firstAttemptDelay(): number {
-    const window = this.options.firstAttemptJitterMs;
+    const window = this.settings.firstAttemptJitter;
     return window > 0 ? Math.round(this.random.next() * window) : 0;
   }
 
   /** Closes the transport, bounded by the connect timeout so a broken close cannot hang a stop. */
   private async closeTransport(): Promise<void> {
-    const timeoutMs = this.options.connectTimeoutMs;
+    const timeoutMs = this.settings.connectTimeout;
     try {
       await withDeadline(
         this.clock,
@@ -584,7 +607,7 @@ export class ConnectionMonitor {
     const key = JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
     if (!force && key === this.lastLabelsKey) return;
     this.lastLabelsKey = key;
-    this.emit({ type: 'target-info', target: this.target, at: this.clock.now(), transport: this.options.transportType, labels });
+    this.emit({ type: 'target-info', target: this.target, at: this.clock.now(), transport: this.transportType, labels });
   }
 
   private emit(event: MonitorEvent): void {

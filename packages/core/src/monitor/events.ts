@@ -1,4 +1,4 @@
-import type { TelemetrySample } from '../telemetry/telemetry.js';
+import type { TelemetrySample } from '../transport/telemetry-source.js';
 
 /**
  * Typed events a ConnectionMonitor emits. They are facts ("this happened at this instant"); the

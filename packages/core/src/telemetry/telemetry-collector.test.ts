@@ -15,7 +15,7 @@ import { FakeTransport } from '../testing/fake-transport.js';
 import { FixedRandom } from '../testing/fixed-random.js';
 import { RecordingExporter } from '../testing/recording-exporter.js';
 import { TelemetryCollector } from './telemetry-collector.js';
-import type { TelemetrySample } from './telemetry.js';
+import type { TelemetrySample } from '../transport/telemetry-source.js';
 
 const T = 'rds1';
 const INTERVAL = 60_000;
@@ -41,7 +41,7 @@ function setup(o: { intervalMs?: number; timeoutMs?: number; start?: boolean } =
     clock,
     random,
     events: hub,
-    options: { transportType: 'fake', firstAttemptJitterMs: 0, probeIntervalMs: 3_600_000 },
+    transportType: 'fake', settings: { firstAttemptJitter: 0, probeInterval: 3_600_000 },
   });
   const collector = new TelemetryCollector({
     target: T,

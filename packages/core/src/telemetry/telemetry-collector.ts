@@ -3,9 +3,9 @@ import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
 import type { Logger } from '../logging/logger.js';
-import { withDeadline } from '../monitor/deadline.js';
+import { withDeadline } from '../signals/deadline.js';
 import type { ConnectionState, MonitorEventSink } from '../monitor/events.js';
-import type { TelemetrySample, TelemetrySource } from './telemetry.js';
+import type { TelemetrySample, TelemetrySource } from '../transport/telemetry-source.js';
 
 /** What a collector needs of the target's ConnectionMonitor. */
 export interface TelemetryConnection {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
 import { FakeClock } from './fake-clock.js';
-import { isTelemetrySource } from '../telemetry/telemetry.js';
+import { isTelemetrySource } from '../transport/telemetry-source.js';
 import { FakeTransport } from './fake-transport.js';
 import { transportContract } from './transport-contract.js';
 

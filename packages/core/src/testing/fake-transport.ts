@@ -2,7 +2,7 @@ import { abortReason } from '../clock/clock.js';
 import type { Clock } from '../clock/clock.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
-import type { TelemetrySample, TelemetrySource } from '../telemetry/telemetry.js';
+import type { TelemetrySample, TelemetrySource } from '../transport/telemetry-source.js';
 import type { CommandRunner, ProbeResult, RunOptions, Transport, TransportDescriber } from '../transport/transport.js';
 
 /** Options of a {@link FakeTransport}. */

@@ -11,3 +11,17 @@ export * from './fake-transport.js';
 export * from './recording-exporter.js';
 export * from './transport-contract.js';
 export * from './wait-for.js';
+export * from './metrics-pipeline.js';
+export * from './test-config.js';
+// Real time and randomness and a quiet logger, for tests against real peers (a simulator, sshd).
+export { SystemClock } from '../clock/clock.js';
+export { SystemRandom } from '../clock/random.js';
+export { silentLogger } from '../logging/logger.js';
+export { validatePluginConfig as validateFragment } from '../config/validate-config.js';
+export * from './fake-transport-plugin.js';
+// The real host parts an exporter is fed by, for exporter tests (`createMetricsPipeline` wires them).
+export { MetricsHub } from '../metrics/metrics-hub.js';
+export { StatusStore } from '../metrics/status-store.js';
+export { effectiveCatalog } from '../metrics/effective-catalog.js';
+export { createLogger } from '../logging/logger.js';
+export type { MonitorEvent } from '../monitor/events.js';

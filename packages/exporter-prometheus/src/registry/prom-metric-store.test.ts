@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveCatalog, METRIC_CATALOG, Metrics, MetricsHub, silentLogger } from '@rds-agent/core';
+import { METRIC_CATALOG, Metrics } from '@rds-agent/core';
+import { effectiveCatalog, MetricsHub, silentLogger } from '@rds-agent/core/testing';
 import { sample } from '../harness.test.support.js';
 import { PromMetricStore } from './prom-metric-store.js';
 

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import ssh2 from 'ssh2';
-import { ErrorCode, TransportError } from '@rds-agent/core';
+import { ErrorCode, TransportError, type Clock } from '@rds-agent/core';
 import { classifySshError } from '../errors/classify.js';
 import { fingerprintOf, keyTypeOf } from './fingerprint.js';
 
@@ -15,6 +15,8 @@ export interface ScannedKey {
 }
 
 export interface KeyscanOptions {
+  /** Times the deadline. */
+  readonly clock: Clock;
   /** Deadline for TCP connect + key exchange. @default 10000 */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
@@ -24,10 +26,8 @@ export interface KeyscanOptions {
  * Connects to `host:port` just far enough to receive the server's host key (key exchange), then
  * drops the connection before authenticating. Trust-on-first-use: show the result to an operator,
  * who compares it with `/ip ssh print` (host-key-fingerprint) on the device before pinning it.
- *
- * Uses a plain timer for its deadline: it is a one-shot CLI helper, not monitored behaviour.
  */
-export function keyscan(host: string, port = 22, options: KeyscanOptions = {}): Promise<ScannedKey[]> {
+export function keyscan(host: string, port: number, options: KeyscanOptions): Promise<ScannedKey[]> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise<ScannedKey[]>((resolve, reject) => {
     const socket = new Socket();
@@ -37,7 +37,7 @@ export function keyscan(host: string, port = 22, options: KeyscanOptions = {}): 
     const finish = (err?: TransportError): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      deadline.abort();
       options.signal?.removeEventListener('abort', onAbort);
       client.removeAllListeners();
       client.on('error', () => undefined);
@@ -46,8 +46,11 @@ export function keyscan(host: string, port = 22, options: KeyscanOptions = {}): 
       else resolve(keys);
     };
     const onAbort = (): void => finish(new TransportError(ErrorCode.ABORTED, 'keyscan aborted'));
-    const timer = setTimeout(() => finish(new TransportError(ErrorCode.TIMEOUT, `keyscan of ${host}:${port} timed out after ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
+    const deadline = new AbortController();
+    options.clock.sleep(timeoutMs, deadline.signal).then(
+      () => finish(new TransportError(ErrorCode.TIMEOUT, `keyscan of ${host}:${port} timed out after ${timeoutMs} ms`)),
+      () => undefined, // finished first
+    );
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -64,8 +67,8 @@ export function keyscan(host: string, port = 22, options: KeyscanOptions = {}): 
       readyTimeout: 0,
       hostVerifier: (key: Buffer) => {
         keys.push({ type: keyTypeOf(key), fingerprint: fingerprintOf(key) });
-        // Got what we came for; refuse so that no authentication is attempted.
-        setImmediate(() => finish());
+        // Got what we came for; refuse so that no authentication is attempted (finish once ssh2 has seen the refusal).
+        queueMicrotask(() => finish());
         return false;
       },
     });

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
-import { ErrorCode, SystemClock, TransportError, type Logger, type TransportContext } from '@rds-agent/core';
-import { FakeClock } from '@rds-agent/core/testing';
+import { ErrorCode, TransportError, type Logger, type TransportContext } from '@rds-agent/core';
+import { FakeClock, SystemClock } from '@rds-agent/core/testing';
 import { generateKeyPair, startRdsSimulator, type RdsSimulator } from '../testing/index.js';
 import type { RdsSshConfig } from '../config.js';
 import { simTargetConfig } from './sim-target.test.support.js';
@@ -540,7 +540,7 @@ describe('run', () => {
 
 test('keyscan returns the host key without authenticating', async () => {
   const commands = sim.totalCommands;
-  const keys = await keyscan('127.0.0.1', sim.port, { timeoutMs: 5000 });
+  const keys = await keyscan('127.0.0.1', sim.port, { clock: new SystemClock(), timeoutMs: 5000 });
   assert.deepEqual(keys, [{ type: 'ssh-ed25519', fingerprint: sim.hostKeyFingerprint }]);
   assert.equal(sim.totalCommands, commands);
   await waitFor('keyscan connection closed', () => sim.openConnections === 0);

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SystemClock, silentLogger } from '@rds-agent/core';
-import { transportContract } from '@rds-agent/core/testing';
+
+import { SystemClock, silentLogger, transportContract } from '@rds-agent/core/testing';
 import { generateKeyPair, startRdsSimulator } from '../testing/index.js';
 import { simTargetConfig } from './sim-target.test.support.js';
 import { RdsSshTransport } from './rds-ssh-transport.js';

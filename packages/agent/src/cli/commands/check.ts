@@ -1,14 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import {
-  isTransportDescriber,
-  silentLogger,
-  SystemClock,
-  SystemRandom,
-  TransportError,
-  type ComponentRegistry,
-  type Logger,
-  type TargetConfig,
-} from '@rds-agent/core';
+import { isTransportDescriber, TransportError, type Logger } from '@rds-agent/core';
+import { silentLogger, SystemClock, SystemRandom, type ComponentRegistry, type TargetConfig } from '@rds-agent/core/host';
 import { keyscan, RDS_SSH_TRANSPORT } from '@rds-agent/rds-ssh-plugin';
 import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
 import { renderTable } from '../../output/table.js';
@@ -65,7 +57,7 @@ export async function checkTarget(tc: TargetConfig, registry: ComponentRegistry,
 async function scanHostKey(tc: TargetConfig): Promise<string | null> {
   const { host, port, hostKeyFingerprints } = tc.options as { host: string; port: number; hostKeyFingerprints?: readonly string[] };
   try {
-    const keys = await keyscan(host, port, { timeoutMs: tc.monitor.connectTimeout });
+    const keys = await keyscan(host, port, { clock: new SystemClock(), timeoutMs: tc.monitor.connectTimeout });
     const pinned = new Set(hostKeyFingerprints ?? []);
     return keys.map((k) => `${k.fingerprint}${pinned.size === 0 ? '' : pinned.has(k.fingerprint) ? ' (pinned)' : ' (NOT pinned)'}`).join(', ') || null;
   } catch {

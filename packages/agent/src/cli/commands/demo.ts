@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createLogger } from '@rds-agent/core';
+import { createLogger } from '@rds-agent/core/host';
 import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 import type { CliIo } from '../cli-io.js';
 import { defineCommand, type Command } from '../command.js';

@@ -1,3 +1,4 @@
+import { SystemClock } from '@rds-agent/core/host';
 import { keyscan } from '@rds-agent/rds-ssh-plugin';
 import { defineCommand, type Command } from '../command.js';
 import { parseDurationFlag } from '../parse-args.js';
@@ -44,7 +45,7 @@ Exit codes: 0 printed, 1 no key received (unreachable, not SSH), 2 bad usage.
     const { values, positionals, io } = context;
     if (positionals.length !== 1) throw new UsageError('expected exactly one <host[:port]>');
     const { host, port } = parseHostPort(positionals[0]!);
-    const keys = await keyscan(host, port, { timeoutMs: parseDurationFlag('timeout', values.timeout, 10_000) });
+    const keys = await keyscan(host, port, { clock: new SystemClock(), timeoutMs: parseDurationFlag('timeout', values.timeout, 10_000) });
     if (keys.length === 0) throw new Error(`${host}:${port} sent no host key`);
     const where = port === 22 ? host : `[${host}]:${port}`;
     for (const k of keys) io.stdout.write(`# ${where} ${k.type} ${k.fingerprint}\n`);

@@ -1,4 +1,4 @@
-import { redactConfig } from '@rds-agent/core';
+import { redactConfig } from '@rds-agent/core/host';
 import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
 import { toYaml } from '../../output/to-yaml.js';
 

@@ -1,5 +1,5 @@
 import type { MetricId } from '../metrics/catalog.js';
-import type { Transport } from '../transport/transport.js';
+import type { Transport } from './transport.js';
 
 /**
  * One value a device reported, for a catalog metric of kind gauge or counter.

@@ -1,4 +1,4 @@
-import { Metrics, type MetricId } from '../metrics/catalog.js';
+import { Metrics, type MetricId } from './catalog.js';
 
 /**
  * True when `id` names a catalog entry a telemetry sample may carry: one marked `source: 'device'`.

@@ -1,3 +1,0 @@
-export * from './agent.js';
-export * from './bootstrap.js';
-export * from './core-plugin.js';

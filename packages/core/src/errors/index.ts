@@ -1,3 +1,0 @@
-export * from './codes.js';
-export * from './agent-error.js';
-export * from './transport-error.js';

@@ -1,3 +1,0 @@
-export * from './telemetry.js';
-export * from './telemetry-collector.js';
-export * from './telemetry-metrics.js';

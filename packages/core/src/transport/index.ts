@@ -1,2 +1,0 @@
-export * from './transport.js';
-export * from './transport-definition.js';
