@@ -20,7 +20,7 @@ function token<T>(scope: 'agent' | 'target', name: string): InjectionToken<T> {
   return Symbol.for(`@rds-agent/core.${scope}.${name}`) as InjectionToken<T>;
 }
 
-/** Agent-wide services: registered once in the agent's root container. */
+/** Agent-wide services: registered once in the agent's root container. @internal */
 export const AgentScope = {
   Clock: token<Clock>('agent', 'Clock'),
   Random: token<Random>('agent', 'Random'),
@@ -37,7 +37,7 @@ export const AgentScope = {
   ReconnectHooks: token<readonly NamedReconnectHook[]>('agent', 'ReconnectHooks'),
 } as const;
 
-/** Per-target parts: registered in the target's own child container by the target assembly. */
+/** Per-target parts: registered in the target's own child container by the target assembly. @internal */
 export const TargetScope = {
   /** The target's validated config: name, transport, options, monitor settings, backoff. */
   Config: token<TargetConfig>('target', 'Config'),

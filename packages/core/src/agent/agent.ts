@@ -16,6 +16,7 @@ import { assembleTarget } from '../target/target-assembly.js';
 import type { TargetRuntime } from '../target/target-runtime.js';
 import { AgentScope } from '../tokens.js';
 
+/** @internal */
 export interface AgentOptions {
   readonly config: AgentConfig;
   readonly registry: ComponentRegistry;
@@ -28,7 +29,7 @@ export interface AgentOptions {
   readonly reconnectHooks?: readonly NamedReconnectHook[];
 }
 
-/** What a config reload changed. */
+/** What a config reload changed. @internal */
 export interface ReloadSummary {
   readonly added: string[];
   readonly removed: string[];
@@ -48,6 +49,8 @@ interface RunningExporter {
  * Logger, Registry, MetricsHub, StatusStore), one target assembled per target in its own child
  * container (see `assembleTarget`), and the exporters. Starts exporters then targets; stops in
  * reverse order within `shutdownTimeout`.
+ *
+ * @internal
  */
 export class Agent {
   readonly hub: MetricsHub;

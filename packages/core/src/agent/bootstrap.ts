@@ -9,6 +9,7 @@ import { loadPlugins, type LoadedPlugin } from '../plugin/plugin-loader.js';
 import type { Plugin } from '../plugin/plugin.js';
 import { corePlugin } from './core-plugin.js';
 
+/** @internal */
 export interface PrepareOptions extends ConfigOverrides {
   /** Path of the YAML or JSON config file. */
   readonly file: string;
@@ -17,6 +18,7 @@ export interface PrepareOptions extends ConfigOverrides {
   readonly logger: Logger;
 }
 
+/** @internal */
 export interface PreparedConfig {
   readonly config: AgentConfig;
   readonly registry: ComponentRegistry;
@@ -30,6 +32,8 @@ export interface PreparedConfig {
  * Everything that must happen before anything starts: read and interpolate the file, load and
  * register plugins (they shape the schema), then validate the whole config strictly. Throws a
  * ConfigError (every issue at once) or a coded plugin AgentError; starts nothing.
+ *
+ * @internal
  */
 export async function prepareConfig(options: PrepareOptions): Promise<PreparedConfig> {
   const env = options.env ?? process.env;

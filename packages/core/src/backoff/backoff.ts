@@ -3,7 +3,7 @@ import type { ConfigIssue } from '../errors/agent-error.js';
 import type { Random } from '../clock/random.js';
 import type { ConfigSchema } from '../config/schema-types.js';
 
-/** Returned by {@link BackoffStrategy.next} to say: give up, do not retry. */
+/** Returned by {@link BackoffStrategy.next} to say: give up, do not retry. @public */
 export const STOP = -1;
 
 /**
@@ -16,6 +16,8 @@ export const STOP = -1;
  *   retried faster than this.
  *
  * Strategies MUST be pure apart from the injected Clock and Random, so tests pin them exactly.
+ *
+ * @public
  */
 export interface BackoffStrategy {
   next(): number;
@@ -23,7 +25,7 @@ export interface BackoffStrategy {
   readonly maxDelayMs: number;
 }
 
-/** What a backoff factory gets: time and randomness, nothing else. */
+/** What a backoff factory gets: time and randomness, nothing else. @public */
 export interface BackoffDeps {
   readonly clock: Clock;
   readonly random: Random;
@@ -32,6 +34,8 @@ export interface BackoffDeps {
 /**
  * A named strategy: its config schema fragment (convict; keys sit beside `strategy:` in a
  * `backoff` section) and a factory taking the validated parameters.
+ *
+ * @public
  */
 export interface BackoffDefinition<P = Record<string, unknown>> {
   readonly schema: ConfigSchema;

@@ -7,6 +7,8 @@ import { fullJitterBackoff } from './full-jitter.js';
 /**
  * The strategies core ships, by the name used in config (`backoff.strategy`). The plugin registry
  * registers these; plugins add more with `PluginHost.addBackoff`.
+ *
+ * @internal
  */
 export const BUILTIN_BACKOFFS: Readonly<Record<string, BackoffDefinition>> = Object.freeze({
   exponential: exponentialBackoff as unknown as BackoffDefinition,
@@ -15,5 +17,5 @@ export const BUILTIN_BACKOFFS: Readonly<Record<string, BackoffDefinition>> = Obj
   constant: constantBackoff as unknown as BackoffDefinition,
 });
 
-/** The strategy used when config names none. */
+/** The strategy used when config names none. @internal */
 export const DEFAULT_BACKOFF_STRATEGY = 'exponential';

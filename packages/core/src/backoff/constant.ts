@@ -5,7 +5,7 @@ import { ElapsedBudget } from './elapsed-budget.js';
 import { applyJitter } from './jitter.js';
 import { checkAtLeast, checkRatio } from './param-checks.js';
 
-/** Parameters of the `constant` strategy (durations in ms). */
+/** Parameters of the `constant` strategy (durations in ms). @internal */
 export interface ConstantBackoffParams {
   /** The wait between attempts. @default 5000 */
   readonly interval: number;
@@ -15,6 +15,7 @@ export interface ConstantBackoffParams {
   readonly maxElapsedTime: number;
 }
 
+/** @internal */
 export const DEFAULT_CONSTANT_PARAMS: ConstantBackoffParams = Object.freeze({
   interval: 5000,
   randomizationFactor: 0,
@@ -31,6 +32,8 @@ export const DEFAULT_CONSTANT_PARAMS: ConstantBackoffParams = Object.freeze({
  * |     5000 | 0.2 |  0.5 | 5000, 5000, ...     |
  *
  * `maxDelayMs` is `interval * (1 + r)`. A factor of 0 draws nothing from Random.
+ *
+ * @internal
  */
 export class ConstantBackoff implements BackoffStrategy {
   readonly maxDelayMs: number;
@@ -64,7 +67,7 @@ export function validateConstantParams(params: Readonly<Partial<ConstantBackoffP
   return issues;
 }
 
-/** The `constant` strategy. */
+/** The `constant` strategy. @internal */
 export const constantBackoff: BackoffDefinition<ConstantBackoffParams> = {
   schema: {
     interval: { doc: 'The wait between attempts.', format: 'duration', default: 5000 },

@@ -5,7 +5,7 @@ import { ElapsedBudget } from './elapsed-budget.js';
 import { randomBetween } from './jitter.js';
 import { checkAtLeast, checkNotBelow } from './param-checks.js';
 
-/** Parameters of the `decorrelated-jitter` strategy (durations in ms). */
+/** Parameters of the `decorrelated-jitter` strategy (durations in ms). @internal */
 export interface DecorrelatedJitterBackoffParams {
   /** Shortest wait, and the seed of the first draw. @default 1000 */
   readonly baseInterval: number;
@@ -15,6 +15,7 @@ export interface DecorrelatedJitterBackoffParams {
   readonly maxElapsedTime: number;
 }
 
+/** @internal */
 export const DEFAULT_DECORRELATED_JITTER_PARAMS: DecorrelatedJitterBackoffParams = Object.freeze({
   baseInterval: 1000,
   maxInterval: 16_000,
@@ -35,6 +36,8 @@ export const DEFAULT_DECORRELATED_JITTER_PARAMS: DecorrelatedJitterBackoffParams
  * |  ~1  | ~3000, ~9000, 16000, 16000                   |
  *
  * `maxDelayMs` is `maxInterval`. Every `next()` draws once from Random.
+ *
+ * @internal
  */
 export class DecorrelatedJitterBackoff implements BackoffStrategy {
   readonly maxDelayMs: number;
@@ -73,7 +76,7 @@ export function validateDecorrelatedJitterParams(params: Readonly<Partial<Decorr
   return issues;
 }
 
-/** The `decorrelated-jitter` strategy. */
+/** The `decorrelated-jitter` strategy. @internal */
 export const decorrelatedJitterBackoff: BackoffDefinition<DecorrelatedJitterBackoffParams> = {
   schema: {
     baseInterval: { doc: 'Shortest wait, and the seed of the first random draw.', format: 'duration', default: 1000 },

@@ -5,7 +5,7 @@ import { ElapsedBudget } from './elapsed-budget.js';
 import { applyJitter } from './jitter.js';
 import { checkAtLeast, checkNotBelow, checkRatio } from './param-checks.js';
 
-/** Parameters of the `exponential` strategy (all durations in ms). */
+/** Parameters of the `exponential` strategy (all durations in ms). @internal */
 export interface ExponentialBackoffParams {
   /** First interval. @default 1000 */
   readonly initialInterval: number;
@@ -19,7 +19,7 @@ export interface ExponentialBackoffParams {
   readonly maxElapsedTime: number;
 }
 
-/** The reference driver's values: 1 s, x2, 16 s cap, 10 % jitter, never give up. */
+/** The reference driver's values: 1 s, x2, 16 s cap, 10 % jitter, never give up. @internal */
 export const DEFAULT_EXPONENTIAL_PARAMS: ExponentialBackoffParams = Object.freeze({
   initialInterval: 1000,
   multiplier: 2,
@@ -46,6 +46,8 @@ export const DEFAULT_EXPONENTIAL_PARAMS: ExponentialBackoffParams = Object.freez
  *
  * So failed attempts at t = 0 with r = 0 are followed by attempts at 1 s, 3 s, 7 s, 15 s, 31 s, 47 s ...
  * `maxDelayMs` is `maxInterval * (1 + r)`. A randomization factor of 0 draws nothing from Random.
+ *
+ * @internal
  */
 export class ExponentialBackoff implements BackoffStrategy {
   readonly maxDelayMs: number;
@@ -89,7 +91,7 @@ export function validateExponentialParams(params: Readonly<Partial<ExponentialBa
   return issues;
 }
 
-/** The `exponential` strategy: the default, with the reference driver's defaults. */
+/** The `exponential` strategy: the default, with the reference driver's defaults. @internal */
 export const exponentialBackoff: BackoffDefinition<ExponentialBackoffParams> = {
   schema: {
     initialInterval: { doc: 'Wait after the first failed attempt, before jitter.', format: 'duration', default: 1000 },

@@ -5,7 +5,7 @@ import { ElapsedBudget } from './elapsed-budget.js';
 import { randomBetween } from './jitter.js';
 import { checkAtLeast, checkNotBelow } from './param-checks.js';
 
-/** Parameters of the `full-jitter` strategy (durations in ms). */
+/** Parameters of the `full-jitter` strategy (durations in ms). @internal */
 export interface FullJitterBackoffParams {
   /** Ceiling of the first draw. @default 1000 */
   readonly initialInterval: number;
@@ -17,6 +17,7 @@ export interface FullJitterBackoffParams {
   readonly maxElapsedTime: number;
 }
 
+/** @internal */
 export const DEFAULT_FULL_JITTER_PARAMS: FullJitterBackoffParams = Object.freeze({
   initialInterval: 1000,
   multiplier: 2,
@@ -38,6 +39,8 @@ export const DEFAULT_FULL_JITTER_PARAMS: FullJitterBackoffParams = Object.freeze
  * |        4+ |        16000 |     8000 |      0 |
  *
  * `maxDelayMs` is `maxInterval`. Every `next()` draws once from Random.
+ *
+ * @internal
  */
 export class FullJitterBackoff implements BackoffStrategy {
   readonly maxDelayMs: number;
@@ -76,7 +79,7 @@ export function validateFullJitterParams(params: Readonly<Partial<FullJitterBack
   return issues;
 }
 
-/** The `full-jitter` strategy. */
+/** The `full-jitter` strategy. @internal */
 export const fullJitterBackoff: BackoffDefinition<FullJitterBackoffParams> = {
   schema: {
     initialInterval: { doc: 'Ceiling of the first random wait.', format: 'duration', default: 1000 },

@@ -14,6 +14,8 @@
  * @param interval the un-jittered wait (ms), >= 0
  * @param factor randomization factor in [0, 1]
  * @param random01 a draw in [0, 1)
+ *
+ * @public
  */
 export function applyJitter(interval: number, factor: number, random01: number): number {
   if (factor === 0) return interval;

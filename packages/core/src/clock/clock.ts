@@ -3,6 +3,8 @@
  *
  * Everything that waits, times out or stamps an instant goes through a Clock so
  * that tests drive time exactly with `FakeClock` (from `@rds-agent/core/testing`).
+ *
+ * @public
  */
 export interface Clock {
   /** Milliseconds since the Unix epoch. MUST be monotonic enough for durations (see {@link SystemClock}). */
@@ -15,7 +17,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** Real time. The one place outside tests where `Date.now` and `setTimeout` are allowed. */
+/** Real time. The one place outside tests where `Date.now` and `setTimeout` are allowed. @internal @internal */
 export class SystemClock implements Clock {
   private readonly keepAlive: boolean;
 
@@ -67,7 +69,7 @@ export function sleepOn<T>(setTimer: (fire: () => void, ms: number) => T, clearT
   });
 }
 
-/** The reason an aborted signal carries, as an Error (a plain `abort()` yields a DOMException AbortError). */
+/** The reason an aborted signal carries, as an Error (a plain `abort()` yields a DOMException AbortError). @public */
 export function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error) return reason;
@@ -76,7 +78,7 @@ export function abortReason(signal: AbortSignal): Error {
   return err;
 }
 
-/** True when `err` is the rejection of an aborted operation. */
+/** True when `err` is the rejection of an aborted operation. @public */
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }

@@ -3,13 +3,13 @@ import type { MonitorSettings } from '../monitor/monitor-settings.js';
 
 export type { MonitorSettings } from '../monitor/monitor-settings.js';
 
-/** A backoff strategy by name and its validated parameters (config: `backoff:`). */
+/** A backoff strategy by name and its validated parameters (config: `backoff:`). @internal */
 export interface BackoffSettings {
   readonly strategy: string;
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** One watched target, with the top-level monitor and backoff settings merged in. */
+/** One watched target, with the top-level monitor and backoff settings merged in. @internal */
 export interface TargetConfig {
   readonly name: string;
   readonly transport: string;
@@ -19,20 +19,20 @@ export interface TargetConfig {
   readonly backoff: BackoffSettings;
 }
 
-/** One exporter type's settings (config: `exporters.<type>:`). */
+/** One exporter type's settings (config: `exporters.<type>:`). @internal */
 export interface ExporterConfig {
   readonly type: string;
   readonly enabled: boolean;
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-/** A plugin to load: a package name or a file path (relative to the config file), and its settings. */
+/** A plugin to load: a package name or a file path (relative to the config file), and its settings. @internal */
 export interface PluginSpec {
   readonly module: string;
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-/** The validated, frozen agent configuration. */
+/** The validated, frozen agent configuration. @internal */
 export interface AgentConfig {
   readonly logLevel: LogLevel;
   readonly logFormat: 'auto' | 'json' | 'pretty';

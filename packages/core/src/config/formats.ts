@@ -122,7 +122,7 @@ const FORMATS: convict.Format[] = [
 
 let registered = false;
 
-/** Registers the agent's formats with convict (idempotent). The config loader calls it. */
+/** Registers the agent's formats with convict (idempotent). The config loader calls it. @internal */
 export function registerConfigFormats(): void {
   if (registered) return;
   registered = true;

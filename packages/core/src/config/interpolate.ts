@@ -7,6 +7,8 @@ const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
  * Replaces `${env:NAME}` and `${file:/path}` in every string of a raw config tree, so secrets stay
  * out of the config file. File contents lose one trailing newline. `$${` escapes a literal `${`.
  * Problems are reported per key; the substituted values are never put into messages.
+ *
+ * @internal
  */
 export function interpolate(
   raw: unknown,

@@ -3,14 +3,14 @@ import { ConfigError } from '../errors/agent-error.js';
 import { interpolate } from './interpolate.js';
 import { readConfigFile } from './read-config-file.js';
 
-/** A config read from its file with `${env:...}`/`${file:...}` substituted, plus the directory plugin paths resolve from. */
+/** A config read from its file with `${env:...}`/`${file:...}` substituted, plus the directory plugin paths resolve from. @internal */
 export interface RawConfig {
   readonly raw: Record<string, unknown>;
   readonly baseDir: string;
   readonly file?: string;
 }
 
-/** Reads and interpolates a config file (YAML or JSON); a ConfigError lists every problem. */
+/** Reads and interpolates a config file (YAML or JSON); a ConfigError lists every problem. @internal */
 export function loadRawConfig(file: string, env: Readonly<Record<string, string | undefined>> = process.env): RawConfig {
   const path = resolve(file);
   const { value, issues } = interpolate(readConfigFile(path), env);

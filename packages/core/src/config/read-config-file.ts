@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import YAML from 'yaml';
 import { ConfigError } from '../errors/agent-error.js';
 
-/** Reads a YAML (`.yaml`/`.yml`) or JSON config file into a plain object; errors name the file and the line. */
+/** Reads a YAML (`.yaml`/`.yml`) or JSON config file into a plain object; errors name the file and the line. @internal */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string;
   try {

@@ -2,11 +2,14 @@ import type { ComponentRegistry } from '../plugin/component-registry.js';
 import type { AgentConfig } from './agent-config.js';
 import { sensitivePaths } from './validate-config.js';
 
+/** @internal */
 export const REDACTED = '[redacted]';
 
 /**
  * The effective config as a plain object with every `sensitive` setting (per the schemas of core
  * and the plugins that own each section) replaced by `[redacted]`: what `print-config` shows.
+ *
+ * @internal
  */
 export function redactConfig(config: AgentConfig, registry: ComponentRegistry): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(config)) as {

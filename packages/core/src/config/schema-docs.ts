@@ -66,6 +66,8 @@ function table(list: Row[], withEnv: boolean): string {
  * The configuration reference, generated from the schemas of core and every registered plugin, so
  * the documentation cannot drift from what the validator accepts (a test compares it with
  * docs/configuration.md).
+ *
+ * @internal
  */
 export function configReference(registry: ComponentRegistry): string {
   const parts: string[] = [

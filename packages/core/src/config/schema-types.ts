@@ -4,6 +4,8 @@ import type convict from 'convict';
  * One setting of a schema: convict's schema object, typed by the setting's value. Use the agent's
  * formats for durations (`format: 'duration'`: `500ms`, `5s`, `1m30s` or a number of ms), ports
  * (`port`), files (`'file-path'`), and mark secrets `sensitive: true`.
+ *
+ * @public
  */
 export interface SchemaLeaf<T> {
   readonly doc: string;
@@ -38,10 +40,12 @@ type IsMap<T> = string extends keyof T ? true : false;
  *   port: { doc: 'TCP port.', format: 'port', default: 22 },
  * };
  * ```
+ *
+ * @public
  */
 export type ConfigSchema<C = never> = [C] extends [never] ? UntypedSchema : TypedSchema<C>;
 
-/** A schema fragment whose options type is not known here (the agent composes plugins' fragments). */
+/** A schema fragment whose options type is not known here (the agent composes plugins' fragments). @public */
 export interface UntypedSchema {
   readonly [key: string]: SchemaLeaf<unknown> | UntypedSchema;
 }
@@ -58,7 +62,7 @@ function isLeaf(node: unknown): node is SchemaLeaf<unknown> {
   return typeof node === 'object' && node !== null && !Array.isArray(node) && 'default' in node;
 }
 
-/** The defaults a schema declares, as the options object it types: the one source of defaults. */
+/** The defaults a schema declares, as the options object it types: the one source of defaults. @public */
 export function schemaDefaults<C>(schema: TypedSchema<C>): C {
   const out: Record<string, unknown> = {};
   for (const [key, node] of Object.entries(schema as Record<string, unknown>)) {

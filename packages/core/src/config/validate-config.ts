@@ -8,18 +8,19 @@ import { MONITOR_SCHEMA } from '../monitor/monitor-settings.js';
 
 export { MONITOR_SCHEMA } from '../monitor/monitor-settings.js';
 
-/** Where settings come from besides the file: environment (`RDS_AGENT_*`) and `--set key=value` flags. */
+/** Where settings come from besides the file: environment (`RDS_AGENT_*`) and `--set key=value` flags. @internal */
 export interface ConfigOverrides {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Dotted keys to string values, applied last (CLI flags). */
   readonly set?: Readonly<Record<string, string>>;
 }
 
+/** @internal */
 export const ENV_PREFIX = 'RDS_AGENT_';
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-/** Core's part of the agent schema (`backoff`, `targets`, `exporters` and `plugins` are composed with the plugins' fragments). */
+/** Core's part of the agent schema (`backoff`, `targets`, `exporters` and `plugins` are composed with the plugins' fragments). @internal */
 export const CORE_SCHEMA = {
   logLevel: { doc: 'Minimum log level.', format: LOG_LEVELS, default: 'info' },
   logFormat: { doc: 'Log output: json lines, pretty (human), or auto (pretty on a TTY, json otherwise).', format: ['auto', 'json', 'pretty'], default: 'auto' },
@@ -29,7 +30,7 @@ export const CORE_SCHEMA = {
 
 const STRATEGY_DOC = 'Backoff strategy name (built in: exponential, decorrelated-jitter, full-jitter, constant; plugins add more).';
 
-/** `RDS_AGENT_EXPORTERS_PROMETHEUS_PORT` for `exporters.prometheus.port`. */
+/** `RDS_AGENT_EXPORTERS_PROMETHEUS_PORT` for `exporters.prometheus.port`. @internal */
 export function envNameFor(path: string): string {
   return ENV_PREFIX + path.split('.').map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toUpperCase()).join('_');
 }
@@ -49,7 +50,7 @@ function isLeaf(node: unknown): boolean {
   return typeof node !== 'object' || node === null || Array.isArray(node) || 'default' in node;
 }
 
-/** Dotted paths of every `sensitive: true` leaf of a schema (for redaction). */
+/** Dotted paths of every `sensitive: true` leaf of a schema (for redaction). @internal */
 export function sensitivePaths(schema: ConfigSchema, prefix = ''): string[] {
   const out: string[] = [];
   for (const [key, node] of Object.entries(schema as Record<string, unknown>)) {
@@ -215,6 +216,8 @@ function editDistance(a: string, b: string): number {
 /**
  * Reads the `plugins:` list before anything is loaded (plugins shape the rest of the schema).
  * Each entry is a package name or path string, or `{ module, config }`.
+ *
+ * @internal
  */
 export function readPluginSpecs(raw: Record<string, unknown>): { specs: PluginSpec[]; issues: ConfigIssue[] } {
   const list = raw['plugins'];
@@ -235,7 +238,7 @@ export function readPluginSpecs(raw: Record<string, unknown>): { specs: PluginSp
   return { specs, issues };
 }
 
-/** Validates a plugin's own settings against its schema (used by the plugin loader). */
+/** Validates a plugin's own settings against its schema (used by the plugin loader). @internal @internal */
 export function validatePluginConfig(schema: ConfigSchema, raw: unknown, key: string): { value: Record<string, unknown>; issues: ConfigIssue[] } {
   return runConvict(schema, raw, key);
 }
@@ -327,6 +330,8 @@ function validateTarget(
  * Validates a whole raw config (already read and interpolated) against core's schema composed with
  * every registered plugin's fragments. Every problem is collected; if there is any, a ConfigError
  * listing all of them (key, value, expectation) is thrown and nothing is started.
+ *
+ * @internal
  */
 export function validateAgentConfig(
   raw: Record<string, unknown>,

@@ -1,6 +1,6 @@
 import { ErrorCode } from './codes.js';
 
-/** An error with a stable code, carried through the agent (config, plugin and exporter failures). */
+/** An error with a stable code, carried through the agent (config, plugin and exporter failures). @public */
 export class AgentError extends Error {
   override readonly name: string = 'AgentError';
   constructor(
@@ -12,7 +12,7 @@ export class AgentError extends Error {
   }
 }
 
-/** One configuration problem: the key (dotted path), the offending value (redacted when sensitive) and what was expected. */
+/** One configuration problem: the key (dotted path), the offending value (redacted when sensitive) and what was expected. @public */
 export interface ConfigIssue {
   readonly key: string;
   readonly message: string;
@@ -29,7 +29,7 @@ export function isWarning(issue: ConfigIssue): boolean {
   return issue.severity === 'warning';
 }
 
-/** Thrown when configuration is invalid; carries every issue found, not just the first. */
+/** Thrown when configuration is invalid; carries every issue found, not just the first. @public */
 export class ConfigError extends AgentError {
   override readonly name = 'ConfigError';
   constructor(readonly issues: readonly ConfigIssue[]) {

@@ -1,6 +1,8 @@
 /**
  * Stable error codes. Tests and operators match on these, never on message text.
  * Transport codes double as the `reason` label value via {@link reasonOf}.
+ *
+ * @public
  */
 export const ErrorCode = {
   /** TCP-level failure: reset, unreachable, DNS, socket closed. Retryable. */
@@ -41,6 +43,7 @@ export const ErrorCode = {
   UNKNOWN: 'RDS_AGENT_ERR_UNKNOWN',
 } as const;
 
+/** @public */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 const REASONS: Record<string, string> = {

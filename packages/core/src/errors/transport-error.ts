@@ -4,6 +4,8 @@ import { ErrorCode, reasonOf } from './codes.js';
  * What a {@link Transport} rejects with. The monitor decides what to do from `code` and `retryable`:
  * retryable errors follow the backoff strategy; permanent ones (auth, host key) are reported with
  * their own reason and never retried faster than the strategy's maximum interval.
+ *
+ * @public
  */
 export class TransportError extends Error {
   override readonly name = 'TransportError';
@@ -43,6 +45,8 @@ function defaultRetryable(code: string): boolean {
  * refused (`COMMAND`) or does not know (`UNSUPPORTED`), one its caller abandoned (`ABORTED`), or one that outlived its own deadline
  * (`TIMEOUT`): a slow `/disk print` on a busy RDS is not a dead session, and a hung peer is the
  * bounded probe's call to make.
+ *
+ * @public
  */
 export function isConnectionError(err: unknown): err is TransportError {
   return (

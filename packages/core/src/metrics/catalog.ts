@@ -3,15 +3,17 @@ import { define, type MetricDef } from './metric-def.js';
 
 export { define, type MetricDef, type MetricKind } from './metric-def.js';
 
-/** Reference buckets for reconnect duration (kept from the original driver). */
+/** Reference buckets for reconnect duration (kept from the original driver). @public */
 export const RECONNECT_DURATION_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60] as const;
-/** Probe latency on a LAN is milliseconds; a hung peer hits the probe timeout (seconds). */
+/** Probe latency on a LAN is milliseconds; a hung peer hits the probe timeout (seconds). @public */
 export const PROBE_DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 /**
  * The metric catalog: every metric rds-agent exports, defined once (the agent's own here, device
  * telemetry in `device-catalog.ts`). Exporters map these definitions onto their own instruments;
  * nothing else invents metric names.
+ *
+ * @public
  */
 export const Metrics = {
   connectionState: define({
@@ -124,7 +126,8 @@ export const Metrics = {
   }),
 } as const satisfies Record<string, MetricDef>;
 
+/** @public */
 export type MetricId = keyof typeof Metrics;
 
-/** Every catalog entry, for exporters that register all instruments up front. */
+/** Every catalog entry, for exporters that register all instruments up front. @public */
 export const METRIC_CATALOG: readonly MetricDef[] = Object.freeze(Object.values(Metrics));

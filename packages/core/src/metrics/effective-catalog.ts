@@ -9,6 +9,8 @@ export const INFO_LABEL = /^[a-z_][a-z0-9_]*$/;
  * `target` and `transport`, every label the registered transports declare they describe
  * (`TransportDefinition.infoLabels`), sorted and de-duplicated. Exporters build their instruments
  * from it (`ExporterContext.catalog`), so a third-party transport's labels are exported, not dropped.
+ *
+ * @public
  */
 export function effectiveCatalog(infoLabels: readonly string[] = []): { readonly targetInfo: MetricDef; readonly metrics: readonly MetricDef[] } {
   const base: readonly string[] = Metrics.targetInfo.labels;

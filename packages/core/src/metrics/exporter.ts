@@ -16,6 +16,8 @@ import type { StatusReader } from './status-store.js';
  * - `forceFlush()` pushes pending data now (no-op for pull exporters).
  * - `shutdown()` MUST flush what it can, release sockets and timers, and be idempotent and safe
  *   before `start`.
+ *
+ * @public
  */
 export interface MetricsExporter {
   start(signal: AbortSignal): Promise<void>;
@@ -23,7 +25,7 @@ export interface MetricsExporter {
   shutdown(): Promise<void>;
 }
 
-/** The metric stream exporters subscribe to (the agent's MetricsHub). */
+/** The metric stream exporters subscribe to (the agent's MetricsHub). @public */
 export interface MetricStream {
   /** Subscribes a sink under the exporter's name; current gauge values are replayed at once. */
   subscribe(name: string, sink: MetricSink): () => void;
@@ -31,7 +33,7 @@ export interface MetricStream {
   publish(update: MetricUpdate): void;
 }
 
-/** What an exporter factory gets besides its validated config. */
+/** What an exporter factory gets besides its validated config. @public */
 export interface ExporterContext {
   /** The exporter's type name (`prometheus`, `otel`, ...), also its name in self-metrics. */
   readonly name: string;
@@ -58,6 +60,8 @@ export interface ExporterContext {
  * A named exporter type: its config schema fragment (under `exporters.<type>`; the agent adds the
  * `enabled` key) and a factory. `validate` MAY return cross-field issues convict cannot express,
  * with keys relative to the fragment.
+ *
+ * @public
  */
 export interface ExporterDefinition<C = Record<string, unknown>> {
   readonly schema: ConfigSchema;

@@ -4,9 +4,12 @@
  * - `name` is the Prometheus name (base units, `_seconds`, counters end in `_total`).
  * - `otelName` + `unit` (UCUM) are the OpenTelemetry name and unit; a Prometheus translation
  *   of them gives back `name` (checked by a unit test).
+ *
+ * @public
  */
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
+/** @public */
 export interface MetricDef {
   readonly name: string;
   readonly otelName: string;

@@ -1,5 +1,6 @@
 import type { MetricDef } from './catalog.js';
 
+/** @public */
 export type Labels = Readonly<Record<string, string>>;
 
 /**
@@ -11,13 +12,15 @@ export type Labels = Readonly<Record<string, string>>;
  * - `observe`: histogram observation (in the metric's unit);
  * - `delete`: drop one series (an info series whose labels changed);
  * - `forget`: drop every series whose `target` label is `target` (the target was removed).
+ *
+ * @public
  */
 export type MetricUpdate =
   | { readonly op: 'set' | 'add' | 'observe'; readonly metric: MetricDef; readonly labels: Labels; readonly value: number }
   | { readonly op: 'delete'; readonly metric: MetricDef; readonly labels: Labels }
   | { readonly op: 'forget'; readonly target: string };
 
-/** Receives metric updates. MUST NOT block; a sink that throws is isolated and counted. */
+/** Receives metric updates. MUST NOT block; a sink that throws is isolated and counted. @public */
 export interface MetricSink {
   record(update: MetricUpdate): void;
 }

@@ -7,7 +7,7 @@ import { Metrics, type MetricDef } from './catalog.js';
 import { effectiveCatalog } from './effective-catalog.js';
 import type { Labels, MetricSink, MetricUpdate } from './metric-update.js';
 
-/** Listener for raw monitor events (the StatusStore, plugins that want more than metrics). */
+/** Listener for raw monitor events (the StatusStore, plugins that want more than metrics). @internal */
 export type MonitorEventListener = (event: MonitorEvent) => void;
 
 interface Subscription {
@@ -22,6 +22,8 @@ const ERROR_LOG_INTERVAL_MS = 60_000;
  * Fans monitor events out: to raw event listeners, and, translated once into {@link MetricUpdate}s,
  * to every subscribed exporter. A throwing listener or sink is isolated: logged (rate-limited),
  * counted in `rds_exporter_errors_total{exporter}`, and the others still get the update.
+ *
+ * @public
  */
 export class MetricsHub implements MonitorEventSink {
   private readonly subscriptions: Subscription[] = [];
@@ -235,6 +237,8 @@ function seriesKey(name: string, labels: Labels): string {
  * The one mapping from monitor events to metric updates. `targetInfo` is the agent's
  * `rds_target_info` definition: a described label it does not list is dropped, one it lists that the
  * transport does not describe is "".
+ *
+ * @internal
  */
 export function toMetricUpdates(event: MonitorEvent, targetInfo: MetricDef = Metrics.targetInfo): MetricUpdate[] {
   const target = { target: event.target };

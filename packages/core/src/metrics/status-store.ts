@@ -1,6 +1,6 @@
 import type { ConnectionState, MonitorEvent } from '../monitor/events.js';
 
-/** The latest known state of one target, as `/status` and `rds-agent status` show it. */
+/** The latest known state of one target, as `/status` and `rds-agent status` show it. @public */
 export interface TargetStatus {
   readonly target: string;
   readonly transport?: string;
@@ -21,10 +21,10 @@ export interface TargetStatus {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** Which targets must be connected for the agent to be ready. */
+/** Which targets must be connected for the agent to be ready. @public */
 export type ReadinessRule = 'all' | 'any';
 
-/** Read side of the status store, handed to exporters. */
+/** Read side of the status store, handed to exporters. @public */
 export interface StatusReader {
   list(): readonly TargetStatus[];
   get(target: string): TargetStatus | undefined;
@@ -34,7 +34,7 @@ export interface StatusReader {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** Keeps the latest status per target, fed by monitor events (subscribe it to the MetricsHub). */
+/** Keeps the latest status per target, fed by monitor events (subscribe it to the MetricsHub). @internal @internal */
 export class StatusStore implements StatusReader {
   private readonly targets = new Map<string, Mutable<TargetStatus>>();
 

@@ -16,6 +16,8 @@ import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
 /**
  * Shortest wait between a failed attempt and the next one, whatever the strategy says: a strategy
  * returning 0 (full jitter drawing 0, a constant of 0) must not spin the loop or hammer the target.
+ *
+ * @internal
  */
 export const MIN_RETRY_DELAY_MS = 100;
 
@@ -34,7 +36,7 @@ interface Deferred {
   reject(err: Error): void;
 }
 
-/** What one monitor is made of; the target assembly resolves each part from the target's container. */
+/** What one monitor is made of; the target assembly resolves each part from the target's container. @internal */
 export interface ConnectionMonitorDeps {
   readonly target: string;
   /** The transport's type name (`rds-ssh`), reported on `rds_target_info`. */
@@ -87,6 +89,8 @@ interface Outage {
  *   made only for the first-attempt jitter (when > 0) and by the strategy.
  *
  * A monitor is single-use: after `stop()` it cannot be started again.
+ *
+ * @internal
  */
 export class ConnectionMonitor {
   private currentState: ConnectionState = 'idle';

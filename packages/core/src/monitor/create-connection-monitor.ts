@@ -13,7 +13,7 @@ import type { MonitorEventSink } from './events.js';
 import { DEFAULT_MONITOR_SETTINGS, type MonitorSettings } from './monitor-settings.js';
 import type { NamedReconnectHook } from './reconnect-hook.js';
 
-/** What {@link createConnectionMonitor} needs: the parts of a target built by the caller. */
+/** What {@link createConnectionMonitor} needs: the parts of a target built by the caller. @internal */
 export interface CreateConnectionMonitorOptions {
   readonly target: string;
   readonly transport: Transport;
@@ -37,6 +37,8 @@ export interface CreateConnectionMonitorOptions {
  * Builds a {@link ConnectionMonitor} without an agent, through the same target assembly the agent
  * uses (with definitions that hand out the given transport and strategy). For tests, e2e and
  * embedding. The monitor is not started; telemetry is not collected.
+ *
+ * @internal
  */
 export function createConnectionMonitor(options: CreateConnectionMonitorOptions): ConnectionMonitor {
   // tsyringe cannot register an undefined value: fail here with the monitor's own coded error.

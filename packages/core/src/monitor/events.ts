@@ -12,10 +12,12 @@ import type { TelemetrySample } from '../transport/telemetry-source.js';
  * - `disconnected`: down, waiting for the next attempt (backoff).
  * - `failed`: the backoff strategy said STOP; no more attempts until `reconnect()`.
  * - `stopped`: `stop()` was called.
+ *
+ * @public
  */
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'stopped';
 
-/** How a loss was noticed. */
+/** How a loss was noticed. @internal */
 export type DetectedBy = 'transport' | 'probe' | 'command' | 'manual';
 
 interface EventBase {
@@ -25,6 +27,7 @@ interface EventBase {
   readonly at: number;
 }
 
+/** @internal */
 export interface StateChangedEvent extends EventBase {
   readonly type: 'state-changed';
   readonly from: ConnectionState;
@@ -33,6 +36,7 @@ export interface StateChangedEvent extends EventBase {
   readonly reason: string;
 }
 
+/** @internal */
 export interface AttemptEvent extends EventBase {
   readonly type: 'attempt';
   /** 1-based number of this attempt within the current outage. */
@@ -42,6 +46,7 @@ export interface AttemptEvent extends EventBase {
   readonly error?: { readonly code: string; readonly reason: string; readonly message: string; readonly retryable: boolean };
 }
 
+/** @internal */
 export interface RecoveredEvent extends EventBase {
   readonly type: 'recovered';
   /** Time from detection (or start-up) to connected. */
@@ -49,6 +54,7 @@ export interface RecoveredEvent extends EventBase {
   readonly attempts: number;
 }
 
+/** @internal */
 export interface DisconnectedEvent extends EventBase {
   readonly type: 'disconnected';
   readonly reason: string;
@@ -56,6 +62,7 @@ export interface DisconnectedEvent extends EventBase {
   readonly message?: string;
 }
 
+/** @internal */
 export interface ProbeEvent extends EventBase {
   readonly type: 'probe';
   readonly outcome: 'ok' | 'failed';
@@ -64,6 +71,7 @@ export interface ProbeEvent extends EventBase {
   readonly reason?: string;
 }
 
+/** @internal */
 export interface BackoffEvent extends EventBase {
   readonly type: 'backoff';
   /** The wait before the next attempt (0 when connected again). */
@@ -72,19 +80,21 @@ export interface BackoffEvent extends EventBase {
   readonly nextAttemptAt?: number;
 }
 
+/** @internal */
 export interface HookFailedEvent extends EventBase {
   readonly type: 'hook-failed';
   readonly hook: string;
   readonly message: string;
 }
 
+/** @internal */
 export interface TargetInfoEvent extends EventBase {
   readonly type: 'target-info';
   readonly transport: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** One telemetry collection: what the device reported, or why nothing could be read. */
+/** One telemetry collection: what the device reported, or why nothing could be read. @internal */
 export interface TelemetryEvent extends EventBase {
   readonly type: 'telemetry';
   readonly outcome: 'ok' | 'failed';
@@ -94,11 +104,12 @@ export interface TelemetryEvent extends EventBase {
   readonly reason?: string;
 }
 
-/** The target was removed from the agent (config reload); its series should disappear. */
+/** The target was removed from the agent (config reload); its series should disappear. @internal */
 export interface TargetRemovedEvent extends EventBase {
   readonly type: 'target-removed';
 }
 
+/** @public */
 export type MonitorEvent =
   | StateChangedEvent
   | AttemptEvent
@@ -111,7 +122,7 @@ export type MonitorEvent =
   | TelemetryEvent
   | TargetRemovedEvent;
 
-/** Where monitors send their events (the MetricsHub in an agent; a RecordingExporter's hub in tests). */
+/** Where monitors send their events (the MetricsHub in an agent; a RecordingExporter's hub in tests). @internal */
 export interface MonitorEventSink {
   emit(event: MonitorEvent): void;
 }

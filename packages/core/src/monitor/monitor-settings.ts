@@ -4,6 +4,8 @@ import { schemaDefaults, type ConfigSchema } from '../config/schema-types.js';
 /**
  * A target's `monitor:` settings, named as in config (every duration in ms). The top-level
  * `monitor:` section gives the defaults; a target's own `monitor:` overrides them key by key.
+ *
+ * @internal
  */
 export interface MonitorSettings {
   /** Time between liveness probes while connected. @default 5000 */
@@ -23,10 +25,10 @@ export interface MonitorSettings {
   readonly telemetryTimeout: number;
 }
 
-/** The longest timer Node.js honours (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+/** The longest timer Node.js honours (2^31 - 1 ms, about 24.8 days); longer ones fire at once. @internal */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** The `monitor:` section's schema: the one place its defaults and bounds are written. */
+/** The `monitor:` section's schema: the one place its defaults and bounds are written. @internal */
 export const MONITOR_SCHEMA: ConfigSchema<MonitorSettings> = {
   probeInterval: { doc: 'Time between liveness probes while connected.', format: 'duration', default: 5000, min: 100, max: MAX_TIMER_MS },
   probeTimeout: {
@@ -60,12 +62,14 @@ export const MONITOR_SCHEMA: ConfigSchema<MonitorSettings> = {
   },
 };
 
-/** The monitor settings a target gets when config sets none. */
+/** The monitor settings a target gets when config sets none. @internal */
 export const DEFAULT_MONITOR_SETTINGS: MonitorSettings = Object.freeze(schemaDefaults(MONITOR_SCHEMA));
 
 /**
  * Cross-field rules of a `monitor:` section (keys relative to it). A probe that may take longer
  * than the interval between probes, or a telemetry run longer than its interval, is a mistake.
+ *
+ * @internal
  */
 export function validateMonitorSettings(s: Readonly<MonitorSettings>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];

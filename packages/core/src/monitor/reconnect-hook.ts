@@ -1,4 +1,4 @@
-/** What an on-reconnect hook learns about the recovery it follows. */
+/** What an on-reconnect hook learns about the recovery it follows. @public */
 export interface ReconnectInfo {
   readonly target: string;
   /** Time from detection (or start-up) to connected, ms. */
@@ -14,9 +14,12 @@ export interface ReconnectInfo {
  * while the connection was down (the reference driver's OnReconnect). A hook that throws or rejects
  * is logged and counted (`rds_reconnect_hook_errors_total`), never fatal. Hooks run asynchronously:
  * the monitor does not wait for them before probing.
+ *
+ * @public
  */
 export type ReconnectHook = (info: ReconnectInfo) => void | Promise<void>;
 
+/** @internal */
 export interface NamedReconnectHook {
   readonly name: string;
   readonly hook: ReconnectHook;

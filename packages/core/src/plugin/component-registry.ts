@@ -18,6 +18,8 @@ const NAME = /^[a-z][a-z0-9-]*$/;
  * Everything plugins registered: transport, exporter and backoff types by name, reconnect hooks,
  * and close hooks. Names are unique: a second registration of a name fails with a coded error
  * naming both plugins.
+ *
+ * @internal
  */
 export class ComponentRegistry {
   private readonly transports = new Map<string, Owned<TransportDefinition>>();

@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ComponentRegistry } from './component-registry.js';
 import { isPlugin, PLUGIN_API_VERSION, type Plugin } from './plugin.js';
 
+/** @internal */
 export interface LoadPluginsOptions {
   /** Plugins that ship with the distribution; registered first, configurable by naming them in `plugins:`. */
   readonly builtins?: readonly Plugin[];
@@ -21,7 +22,7 @@ export interface LoadPluginsOptions {
   readonly importModule?: (specifier: string, baseDir: string) => Promise<unknown>;
 }
 
-/** A plugin that registered successfully. */
+/** A plugin that registered successfully. @internal */
 export interface LoadedPlugin {
   readonly name: string;
   readonly version?: string;
@@ -34,6 +35,8 @@ export interface LoadedPlugin {
  * coded AgentError naming the plugin: `RDS_AGENT_ERR_PLUGIN_LOAD` (cannot import / exports no
  * plugin), `RDS_AGENT_ERR_PLUGIN_VERSION` (API range does not include this core's),
  * `RDS_AGENT_ERR_PLUGIN_REGISTER` (register threw); a ConfigError for bad plugin settings.
+ *
+ * @internal
  */
 export async function loadPlugins(specs: readonly PluginSpec[], options: LoadPluginsOptions): Promise<LoadedPlugin[]> {
   const importModule = options.importModule ?? importFrom;

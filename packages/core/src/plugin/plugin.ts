@@ -8,12 +8,16 @@ import type { TransportDefinition } from '../transport/transport-definition.js';
 /**
  * The version of the plugin API this core implements. Plugins declare the semver range they were
  * written against in `apiVersion`; the loader refuses a plugin whose range does not include it.
+ *
+ * @public
  */
 export const PLUGIN_API_VERSION = '1.0.0';
 
 /**
  * What a plugin gets to register with: a small facade, never the DI container.
  * Registration MUST only declare things: no sockets, no timers. Work starts when the agent starts.
+ *
+ * @public
  */
 export interface PluginHost {
   readonly logger: Logger;
@@ -32,6 +36,8 @@ export interface PluginHost {
 /**
  * An rds-agent plugin: a name, the core plugin API range it supports, an optional config schema
  * (its settings under `plugins[].config`), and `register`.
+ *
+ * @public
  */
 export interface Plugin<C = Record<string, unknown>> {
   readonly name: string;
@@ -42,12 +48,12 @@ export interface Plugin<C = Record<string, unknown>> {
   register(host: PluginHost, config: Readonly<C>): void | Promise<void>;
 }
 
-/** Declares a plugin; returns it frozen. The default export of a plugin module SHOULD be this. */
+/** Declares a plugin; returns it frozen. The default export of a plugin module SHOULD be this. @public */
 export function definePlugin<C = Record<string, unknown>>(plugin: Plugin<C>): Plugin<C> {
   return Object.freeze({ ...plugin });
 }
 
-/** True when `value` looks like a plugin (what the loader accepts as a module's default export). */
+/** True when `value` looks like a plugin (what the loader accepts as a module's default export). @internal */
 export function isPlugin(value: unknown): value is Plugin {
   const p = value as Partial<Plugin> | null;
   return typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.apiVersion === 'string' && typeof p.register === 'function';

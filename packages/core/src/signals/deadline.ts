@@ -9,6 +9,8 @@ import { abortReason } from '../clock/clock.js';
  * The operation's signal is aborted only on deadline or parent abort, never after the operation
  * settled on its own, so a transport that leaves an abort listener behind after a successful
  * connect is not torn down by it. `timeoutMs <= 0` or non-finite means no deadline.
+ *
+ * @public
  */
 export function withDeadline<T>(
   clock: Clock,

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
 
-/** A signal that aborts when any of several does, and a way to release it. */
+/** A signal that aborts when any of several does, and a way to release it. @public */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
   /**
@@ -20,6 +20,8 @@ export interface LinkedSignal {
  * Why not `AbortSignal.any`: it cannot give a reason per source, and on Node 20 each composite stays
  * referenced by a long-lived source (a connection's life signal) after it is done with: 800,000
  * probe-sized links grew the heap by ~41 MB. Here every listener is removed on `dispose()`.
+ *
+ * @public
  */
 export function linkSignals(signals: readonly AbortSignal[], reasonFor: (source: AbortSignal) => unknown): LinkedSignal {
   const controller = new AbortController();
@@ -53,6 +55,8 @@ export function linkSignals(signals: readonly AbortSignal[], reasonFor: (source:
 /**
  * The TransportError an aborted operation rejects with: the signal's reason when it already is one
  * (a deadline's TIMEOUT, a connection's loss), else `ABORTED` naming `what` was aborted.
+ *
+ * @public
  */
 export function abortedError(signal: AbortSignal, what: string): TransportError {
   const reason: unknown = signal.reason;

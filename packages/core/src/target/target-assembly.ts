@@ -8,7 +8,7 @@ import { AgentScope, TargetScope } from '../tokens.js';
 import type { TransportDefinition } from '../transport/transport-definition.js';
 import { TargetRuntime } from './target-runtime.js';
 
-/** The definitions a target is made from (looked up in the component registry by the agent). */
+/** The definitions a target is made from (looked up in the component registry by the agent). @internal */
 export interface TargetDefinitions {
   readonly transport: TransportDefinition;
   readonly backoff: BackoffDefinition;
@@ -22,6 +22,8 @@ export interface TargetDefinitions {
  * telemetry and `monitor.telemetryInterval` > 0, its TelemetryCollector. The returned runtime
  * resolves them, starts them in order and disposes them in reverse. Nothing is created until the
  * runtime resolves it, so a definition that throws is reported by {@link TargetRuntime.create}.
+ *
+ * @internal
  */
 export function assembleTarget(root: DependencyContainer, config: TargetConfig, definitions: TargetDefinitions): TargetRuntime {
   const child = root.createChildContainer();

@@ -13,6 +13,8 @@ import type { Transport } from '../transport/transport.js';
  * `start()` starts the monitor, then the collector; `dispose()` stops them in reverse (collector,
  * monitor, transport) and then disposes the container. Both are safe to call once in any order;
  * `dispose()` twice is a no-op.
+ *
+ * @internal
  */
 export class TargetRuntime {
   private parts: { transport: Transport; monitor: ConnectionMonitor; collector?: TelemetryCollector } | undefined;

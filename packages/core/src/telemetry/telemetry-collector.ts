@@ -7,7 +7,7 @@ import { withDeadline } from '../signals/deadline.js';
 import type { ConnectionState, MonitorEventSink } from '../monitor/events.js';
 import type { TelemetrySample, TelemetrySource } from '../transport/telemetry-source.js';
 
-/** What a collector needs of the target's ConnectionMonitor. */
+/** What a collector needs of the target's ConnectionMonitor. @internal */
 export interface TelemetryConnection {
   /** True while the connection is up and no loss has been noticed. */
   isConnected(): boolean;
@@ -17,7 +17,7 @@ export interface TelemetryConnection {
   reportCommandError(err: unknown): void;
 }
 
-/** Settings of a {@link TelemetryCollector}. */
+/** Settings of a {@link TelemetryCollector}. @internal */
 export interface TelemetryCollectorOptions {
   readonly target: string;
   /** The target's transport, seen through its telemetry add-on. */
@@ -45,6 +45,8 @@ export interface TelemetryCollectorOptions {
  *   errors are also reported to the monitor (`reportCommandError`), which then reconnects.
  * - All waits use the injected Clock. `stop()` ends the loop promptly in any phase; it is safe twice
  *   and before `start()`. A collector is single-use.
+ *
+ * @internal
  */
 export class TelemetryCollector {
   private readonly stopController = new AbortController();

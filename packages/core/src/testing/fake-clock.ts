@@ -16,6 +16,8 @@ import { sleepOn } from '../clock/clock.js';
  * await clock.tickAsync(999);  assert.equal(transport.connectCalls, 1);
  * await clock.tickAsync(1);    assert.equal(transport.connectCalls, 2);
  * ```
+ *
+ * @public
  */
 export class FakeClock implements Clock {
   private readonly timers: SinonClock;

@@ -5,6 +5,8 @@ import { FakeTransport, type FakeTransportOptions } from './fake-transport.js';
  * A plugin that registers `transport: fake` (a {@link FakeTransport} per target, built with
  * `options`), so that exporter and backoff plugins can be tested through the agent's config
  * pipeline without a real transport. `created` holds every transport it made, in order.
+ *
+ * @public
  */
 export function fakeTransportPlugin(options: FakeTransportOptions = {}): Plugin & { readonly created: FakeTransport[] } {
   const created: FakeTransport[] = [];

@@ -5,7 +5,7 @@ import { TransportError } from '../errors/transport-error.js';
 import type { TelemetrySample, TelemetrySource } from '../transport/telemetry-source.js';
 import type { CommandRunner, ProbeResult, RunOptions, Transport, TransportDescriber } from '../transport/transport.js';
 
-/** Options of a {@link FakeTransport}. */
+/** Options of a {@link FakeTransport}. @public */
 export interface FakeTransportOptions {
   /** What `describe()` returns. @default {} */
   readonly labels?: Readonly<Record<string, string>>;
@@ -19,12 +19,14 @@ export interface FakeTransportOptions {
   readonly probeMode?: string;
 }
 
-/** A command result for {@link FakeTransport.setCommandResult}: output text, or an error to reject with. */
+/** A command result for {@link FakeTransport.setCommandResult}: output text, or an error to reject with. @public */
 export type FakeCommandResult = string | Error | ((command: string) => string | Promise<string>);
 
 /**
  * What {@link FakeTransport.collect} yields: samples, an Error to reject with, or a function of the
  * collection's signal (return a promise that honours the signal to script a slow or hung device).
+ *
+ * @public
  */
 export type FakeTelemetryResult =
   | readonly TelemetrySample[]
@@ -45,6 +47,8 @@ export type FakeTelemetryResult =
  * - Telemetry: {@link setTelemetry} (samples, an error, or a function); `collectCalls` counts collections.
  * - Observation: counters, `openSessions` / `maxOpenSessions` (close-before-connect keeps them <= 1),
  *   `calls` (the order of `connect`/`close`/`probe`/`run:<command>` calls), `lostListeners`.
+ *
+ * @public
  */
 export class FakeTransport implements Transport, CommandRunner, TransportDescriber, TelemetrySource {
   connectCalls = 0;

@@ -4,7 +4,7 @@ import type { ExporterContext } from '../metrics/exporter.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import { StatusStore } from '../metrics/status-store.js';
 
-/** Options of {@link createMetricsPipeline}. */
+/** Options of {@link createMetricsPipeline}. @public */
 export interface MetricsPipelineOptions {
   /** @default a silent logger */
   readonly logger?: Logger;
@@ -18,7 +18,7 @@ export interface MetricsPipelineOptions {
   readonly shutdownTimeoutMs?: number;
 }
 
-/** A real hub and status store wired as in an agent, and the context an exporter would get. */
+/** A real hub and status store wired as in an agent, and the context an exporter would get. @public */
 export interface MetricsPipeline {
   /** The agent's MetricsHub: `emit(event)` what a monitor would, read what exporters get. */
   readonly hub: MetricsHub;
@@ -31,6 +31,8 @@ export interface MetricsPipeline {
 /**
  * The agent's metric path without an agent, for exporter plugin tests: monitor events go in through
  * `hub.emit(...)`, metric updates come out to every exporter created with `context(name)`.
+ *
+ * @public
  */
 export function createMetricsPipeline(options: MetricsPipelineOptions = {}): MetricsPipeline {
   const logger = options.logger ?? silentLogger();

@@ -5,7 +5,7 @@ import type { MetricsHub } from '../metrics/metrics-hub.js';
 import type { MonitorEvent, MonitorEventSink } from '../monitor/events.js';
 import { waitForCondition } from './wait-for.js';
 
-/** Count and sum of one histogram series. */
+/** Count and sum of one histogram series. @public */
 export interface HistogramSnapshot {
   readonly count: number;
   readonly sum: number;
@@ -27,6 +27,8 @@ type MetricRef = string | MetricDef;
  *
  * Queries take the Prometheus name or the catalog entry, and an exact label set:
  * `value('rds_reconnect_total', { target: 'a', status: 'failure' })`.
+ *
+ * @public
  */
 export class RecordingExporter implements MetricsExporter, MetricSink, MonitorEventSink {
   /** Every metric update, in order. */

@@ -8,6 +8,8 @@ import type { Random } from '../clock/random.js';
  * const random = new SequenceRandom([0, 0.5, 0.999]);
  * random.next(); // 0, then 0.5, then 0.999, 0.999, ...
  * ```
+ *
+ * @public
  */
 export class SequenceRandom implements Random {
   private index = 0;

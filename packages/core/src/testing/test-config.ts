@@ -10,7 +10,7 @@ import { silentLogger } from '../logging/logger.js';
 import { ComponentRegistry } from '../plugin/component-registry.js';
 import type { Plugin } from '../plugin/plugin.js';
 
-/** Options of {@link loadTestConfig}. */
+/** Options of {@link loadTestConfig}. @public */
 export interface LoadTestConfigOptions {
   /** The plugins under test (core's own is always loaded first). */
   readonly plugins: readonly Plugin[];
@@ -29,6 +29,8 @@ export interface LoadTestConfigOptions {
  * given plugins as built-ins, exactly as `rds-agent validate` would: resolves the prepared config, or
  * rejects with the ConfigError (every issue, with keys) or coded plugin error the agent would print.
  * For a plugin package's `testdata/good.yaml` and `testdata/bad_*.yaml`.
+ *
+ * @public
  */
 export async function loadTestConfig(options: LoadTestConfigOptions): Promise<PreparedConfig> {
   let file = options.file;
@@ -46,13 +48,15 @@ export async function loadTestConfig(options: LoadTestConfigOptions): Promise<Pr
   }
 }
 
-/** Validates a raw (already parsed) config the way the agent does; throws the ConfigError it would. */
+/** Validates a raw (already parsed) config the way the agent does; throws the ConfigError it would. @public */
 export type ConfigValidator = (raw: Record<string, unknown>, overrides?: ConfigOverrides, warnings?: ConfigIssue[]) => AgentConfig;
 
 /**
  * Registers core's plugin and `plugins` (with empty plugin settings) as the agent would, and returns
  * a validator of raw config objects against the composed schema: for table-driven config tests that
  * need no files. `overrides.env` defaults to `{}` (not the test's own environment).
+ *
+ * @public
  */
 export async function configValidator(plugins: readonly Plugin[]): Promise<ConfigValidator> {
   const registry = new ComponentRegistry();

@@ -4,7 +4,7 @@ import { TransportError } from '../errors/transport-error.js';
 import type { Transport } from '../transport/transport.js';
 import { realTimeSettle, waitForCondition, withinRealTime } from './wait-for.js';
 
-/** What a {@link transportContract} factory returns: a fresh transport and ways to hurt it. */
+/** What a {@link transportContract} factory returns: a fresh transport and ways to hurt it. @public */
 export interface ContractSubject {
   /** A new, unconnected transport pointed at a working peer. */
   readonly transport: Transport;
@@ -24,7 +24,7 @@ export interface ContractSubject {
   cleanup?(): Promise<void> | void;
 }
 
-/** Tuning for {@link transportContract}; all times are real milliseconds. */
+/** Tuning for {@link transportContract}; all times are real milliseconds. @public */
 export interface TransportContractOptions {
   /** Longest wait for a loss to be reported or a connect to finish. @default 5000 */
   readonly timeoutMs?: number;
@@ -55,6 +55,8 @@ export interface TransportContractOptions {
  * before connect and after close rejects with a TransportError; probe honours an already-aborted
  * signal, and (with `hangPeer`) an aborting one; connect honours an aborted signal; every rejection is
  * a TransportError. Each check gets a fresh subject from `factory` and cleans it up.
+ *
+ * @public
  */
 export function transportContract(
   name: string,

@@ -7,7 +7,7 @@ import { SystemClock } from '../clock/clock.js';
 const realTime = new SystemClock({ keepProcessAlive: true });
 const realSleep = (ms: number, signal?: AbortSignal): Promise<void> => realTime.sleep(ms, signal);
 
-/** Thrown by {@link waitForCondition} when the condition did not hold in time. */
+/** Thrown by {@link waitForCondition} when the condition did not hold in time. @public */
 export class WaitTimeoutError extends Error {
   override readonly name = 'WaitTimeoutError';
 }
@@ -17,6 +17,8 @@ export class WaitTimeoutError extends Error {
  * now, whenever `subscribe`'s callback is called, and every `pollMs`; rejects with
  * {@link WaitTimeoutError} after `timeoutMs`. The one helper in `@rds-agent/core/testing` that uses
  * real timers, so a test never sleeps a fixed time. Unit tests use FakeClock.
+ *
+ * @public
  */
 export async function waitForCondition(
   check: () => boolean,
@@ -47,6 +49,8 @@ export async function waitForCondition(
 /**
  * Settles with `promise`, or rejects with {@link WaitTimeoutError} when it takes longer than `ms`
  * of real time. For contract and e2e tests that must prove an operation ends "promptly".
+ *
+ * @public
  */
 export async function withinRealTime<T>(promise: Promise<T>, ms: number, description = 'operation'): Promise<T> {
   const done = new AbortController();
@@ -63,7 +67,7 @@ export async function withinRealTime<T>(promise: Promise<T>, ms: number, descrip
   }
 }
 
-/** Lets `ms` of real time pass, for "and nothing else happened" checks after an event in real-peer tests. */
+/** Lets `ms` of real time pass, for "and nothing else happened" checks after an event in real-peer tests. @public */
 export function realTimeSettle(ms: number): Promise<void> {
   return realSleep(ms);
 }

@@ -5,6 +5,8 @@ import type { Transport } from './transport.js';
  * One value a device reported, for a catalog metric of kind gauge or counter.
  * The `target` label is added by the agent; `labels` holds the others the catalog entry lists
  * (e.g. `{ slot: 'nvme1' }` for disk metrics).
+ *
+ * @public
  */
 export interface TelemetrySample {
   /** The catalog entry (a key of `Metrics`). */
@@ -18,7 +20,7 @@ export interface TelemetrySample {
   readonly value: number;
 }
 
-/** What one run of a {@link TelemetryInput} read. */
+/** What one run of a {@link TelemetryInput} read. @public */
 export interface TelemetryReading {
   /** The samples that passed the input's own plausibility checks. */
   readonly samples: readonly TelemetrySample[];
@@ -40,6 +42,8 @@ export interface TelemetryReading {
  * TransportError: `UNSUPPORTED` (the device does not know the command: the input is disabled for
  * the rest of this connection, with one log line and a metric), `COMMAND` (the device refused or
  * answered nonsense: a failed run), or a connection-class error (counts as a loss).
+ *
+ * @public
  */
 export interface TelemetryInput {
   /** Short, stable, `[a-z][a-z0-9-]*`: the `input` label of the per-input metrics. */
@@ -58,11 +62,14 @@ export interface TelemetryInput {
  * of the connection, `COMMAND` errors (the device refused a command) only as a failed collection.
  * It SHOULD return what it could read when one of several commands fails, and reject only when
  * nothing could be read.
+ *
+ * @public
  */
 export interface TelemetrySource {
   collect(signal: AbortSignal): Promise<readonly TelemetrySample[]>;
 }
 
+/** @public */
 export function isTelemetrySource(t: Transport): t is Transport & TelemetrySource {
   return typeof (t as Partial<TelemetrySource>).collect === 'function';
 }

@@ -5,6 +5,8 @@ import type { TransportFactory } from './transport.js';
 /**
  * A named transport type: its per-target config schema fragment (the keys under a target's
  * `options:`), optional cross-field validation (keys relative to the fragment), and a factory.
+ *
+ * @public
  */
 export interface TransportDefinition<C = Record<string, unknown>> {
   readonly schema: ConfigSchema;

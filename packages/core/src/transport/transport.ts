@@ -3,7 +3,7 @@ import type { Clock } from '../clock/clock.js';
 import type { Random } from '../clock/random.js';
 import type { Logger } from '../logging/logger.js';
 
-/** What a successful {@link Transport.probe} reports. */
+/** What a successful {@link Transport.probe} reports. @public */
 export interface ProbeResult {
   /** How long the liveness check took, as the transport measured it (ms). The monitor also measures. */
   readonly latencyMs?: number;
@@ -31,6 +31,8 @@ export interface ProbeResult {
  * - `onLost(listener)` registers a listener called once per connection, as soon as the transport
  *   learns the connection is gone (socket closed or errored), without waiting for a probe. It
  *   returns an unsubscribe function. A connection that was never established is never "lost".
+ *
+ * @public
  */
 export interface Transport {
   connect(signal: AbortSignal): Promise<void>;
@@ -39,7 +41,7 @@ export interface Transport {
   onLost(listener: (err: TransportError) => void): () => void;
 }
 
-/** Options for a command run through a {@link CommandRunner}. */
+/** Options for a command run through a {@link CommandRunner}. @public */
 export interface RunOptions {
   /** Deadline in ms; the command is abandoned (and its channel closed) after it. */
   readonly timeoutMs?: number;
@@ -50,26 +52,30 @@ export interface RunOptions {
  * Optional add-on: a transport that can run device commands (the RouterOS CLI over SSH).
  * Errors that mean the connection is gone MUST be TransportErrors with a connection code so that
  * the monitor can treat them as loss; errors the device printed use `RDS_AGENT_ERR_COMMAND`.
+ *
+ * @public
  */
 export interface CommandRunner {
   run(command: string, options?: RunOptions): Promise<string>;
 }
 
-/** Optional add-on: static facts about a target, shown in status and as labels on `rds_target_info`. */
+/** Optional add-on: static facts about a target, shown in status and as labels on `rds_target_info`. @public */
 export interface TransportDescriber {
   /** Bounded, non-secret label values, e.g. `{ host_key_verification: 'disabled', probe_mode: 'keepalive' }`. */
   describe(): Readonly<Record<string, string>>;
 }
 
+/** @public */
 export function isCommandRunner(t: Transport): t is Transport & CommandRunner {
   return typeof (t as Partial<CommandRunner>).run === 'function';
 }
 
+/** @public */
 export function isTransportDescriber(t: Transport): t is Transport & TransportDescriber {
   return typeof (t as Partial<TransportDescriber>).describe === 'function';
 }
 
-/** What a transport factory gets besides its validated config. */
+/** What a transport factory gets besides its validated config. @public */
 export interface TransportContext {
   /** The target's name from config (unique in one agent). */
   readonly target: string;
@@ -78,5 +84,5 @@ export interface TransportContext {
   readonly random: Random;
 }
 
-/** Makes one transport for one target. Called once per target (and again after a config reload changes it). */
+/** Makes one transport for one target. Called once per target (and again after a config reload changes it). @public */
 export type TransportFactory<C = Record<string, unknown>> = (config: Readonly<C>, context: TransportContext) => Transport;
