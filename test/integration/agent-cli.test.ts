@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { prepareConfig, silentLogger } from '@rds-agent/core/host';
+import { ConfigError } from '@rds-agent/core';
 import { BUILTIN_PLUGINS } from '@rds-agent/agent';
 import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 import { FAST_SETTINGS, REPO_ROOT, runCli, simTarget, tempDir, writeClientKey } from '../support/agent-cli.js';
@@ -48,15 +49,25 @@ describe('rds-agent validate and print-config', () => {
   before(async () => (tmp = await tempDir()));
   after(() => tmp.cleanup());
 
-  it('every sample config is valid (prepareConfig with the built-in plugins)', async () => {
+  it('every sample config is valid; the only problems are the key and secret files this machine lacks', async () => {
     for (const file of SAMPLES) {
-      const { config } = await prepareConfig({ file: join(REPO_ROOT, file), builtins: BUILTIN_PLUGINS, logger: silentLogger(), env: {} });
+      const { config } = await prepareConfig({ file: join(REPO_ROOT, file), builtins: BUILTIN_PLUGINS, logger: silentLogger(), env: {}, checkFiles: false });
       assert.ok(config.targets.length >= 2, `${file} shows several targets`);
+      await assert.rejects(prepareConfig({ file: join(REPO_ROOT, file), builtins: BUILTIN_PLUGINS, logger: silentLogger(), env: {} }), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, String(err));
+        for (const issue of err.issues) assert.match(`${issue.key}: ${issue.message}`, /^targets\[\d+\]\.options\.(privateKeyFile|passwordFile|knownHostsFile): cannot read "\/etc\/rds-agent\/[^"]+": no such file \(ENOENT\)$/);
+        return true;
+      });
     }
   });
 
-  it('validate: a valid config exits 0 and summarises it', async () => {
-    const r = await runCli(['validate', '-c', 'packages/agent/examples/both.yaml']);
+  it('validate: names every file the config points at that cannot be read; with them in place, exit 0 and a summary', async () => {
+    const missing = await runCli(['validate', '-c', 'packages/agent/examples/both.yaml']);
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stderr, /^ {2}targets\[0\]\.options\.privateKeyFile: cannot read "\/etc\/rds-agent\/keys\/rds": no such file \(ENOENT\)$/m);
+    const key = join(tmp.dir, 'rds-key');
+    await writeFile(key, 'not checked for parsing here\n', { mode: 0o600 });
+    const r = await runCli(['validate', '-c', 'packages/agent/examples/both.yaml', '--set', `targets[0].options.privateKeyFile=${key}`, '--set', `targets[1].options.privateKeyFile=${key}`]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^config OK: 2 targets \(rds-1\/rds-ssh, rds-2\/rds-ssh\), exporters: prometheus, otel/);
   });
@@ -113,6 +124,8 @@ exporters:
 
   it('print-config: shows the effective config (env, --set, inherited defaults) with secrets redacted', async () => {
     const file = join(tmp.dir, 'secret.yaml');
+    const secretFile = join(tmp.dir, 'super-secret-password-file');
+    await writeFile(secretFile, 'hunter2\n', { mode: 0o600 });
     await writeFile(
       file,
       `monitor:
@@ -122,7 +135,7 @@ targets:
     transport: rds-ssh
     options:
       host: 10.1.1.1
-      passwordFile: /etc/rds-agent/super-secret-password-file
+      passwordFile: ${secretFile}
       insecureSkipHostKeyCheck: true
 exporters:
   prometheus:

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { metrics } from '@opentelemetry/api';
 import { type MetricsExporter } from '@rds-agent/core';
-import { validatePluginConfig } from '@rds-agent/core/host';
+import { validateFragment } from '@rds-agent/core/host';
 import { prometheusExporterDefinition, type PrometheusExporter, type PrometheusExporterConfig } from '@rds-agent/exporter-prometheus';
 import { metricsOf, OtlpReceiver, pointWith, valueOf } from '../support/otlp-receiver.js';
 import { agentCore, lossAndRecovery, otelFromRaw } from '../support/otlp-scenario.js';
@@ -20,7 +20,7 @@ describe('otel and prometheus exporters side by side', () => {
 
   it('agree on the values, leave the global OTel meter provider alone, and stop independently', async () => {
     const { hub, context } = agentCore();
-    const promConfig = validatePluginConfig(prometheusExporterDefinition.schema, { host: '127.0.0.1', port: 0 }, 'exporters.prometheus');
+    const promConfig = validateFragment(prometheusExporterDefinition.schema, { host: '127.0.0.1', port: 0 }, 'exporters.prometheus');
     assert.deepEqual(promConfig.issues, []);
     const prom = prometheusExporterDefinition.create(promConfig.value as unknown as PrometheusExporterConfig, { ...context, name: 'prometheus' }) as PrometheusExporter;
     const otelA = otelFromRaw({ endpoint: receiver.httpUrl, exportInterval: '1h', resourceAttributes: { instance: 'a' } }, context);

@@ -181,7 +181,7 @@ logFormat: json
 shutdownTimeout: 5s
 monitor:
   probeInterval: 300ms
-  probeTimeout: 1s
+  probeTimeout: 300ms
   connectTimeout: 2s
   firstAttemptJitter: 0
 backoff:

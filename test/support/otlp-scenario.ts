@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { type ExporterContext, type Logger } from '@rds-agent/core';
-import { MetricsHub, StatusStore, silentLogger, validatePluginConfig, type MonitorEvent } from '@rds-agent/core/host';
+import { MetricsHub, StatusStore, silentLogger, validateFragment, type MonitorEvent } from '@rds-agent/core/host';
 import { otelExporterDefinition, type OtelExporter, type OtelExporterConfig } from '@rds-agent/exporter-otel';
 
 export const AGENT_VERSION = '0.1.0-test';
@@ -28,7 +28,7 @@ export function agentCore(logger: Logger = silentLogger()): { hub: MetricsHub; s
  * validation of the plugin's fragment, then its cross-field `validate`, then `create`.
  */
 export function otelFromRaw(raw: Record<string, unknown>, context: ExporterContext): OtelExporter {
-  const { value, issues } = validatePluginConfig(otelExporterDefinition.schema, raw, 'exporters.otel');
+  const { value, issues } = validateFragment(otelExporterDefinition.schema, raw, 'exporters.otel');
   const all = [...issues, ...(issues.length === 0 ? (otelExporterDefinition.validate?.(value as unknown as OtelExporterConfig) ?? []) : [])];
   if (all.length > 0) throw new Error(`invalid otel config: ${all.map((i) => `${i.key}: ${i.message}`).join('; ')}`);
   return otelExporterDefinition.create(value as unknown as OtelExporterConfig, context) as OtelExporter;

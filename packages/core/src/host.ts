@@ -24,7 +24,7 @@ export { effectiveCatalog } from './metrics/effective-catalog.js';
 
 export { ConnectionMonitor, MIN_RETRY_DELAY_MS, type ConnectionMonitorDeps } from './monitor/connection-monitor.js';
 export { createConnectionMonitor, type CreateConnectionMonitorOptions } from './monitor/create-connection-monitor.js';
-export { DEFAULT_MONITOR_SETTINGS, MONITOR_SCHEMA, MAX_TIMER_MS, validateMonitorSettings, type MonitorSettings } from './monitor/monitor-settings.js';
+export { DEFAULT_MONITOR_SETTINGS, MONITOR_SCHEMA, validateMonitorSettings, type MonitorSettings } from './monitor/monitor-settings.js';
 export type {
   MonitorEvent,
   MonitorEventSink,
@@ -59,7 +59,10 @@ export { SystemRandom } from './clock/random.js';
 export { createLogger, silentLogger, REDACTED_LOG_PATHS } from './logging/logger.js';
 
 export type { AgentConfig, TargetConfig, ExporterConfig, BackoffSettings, PluginSpec } from './config/agent-config.js';
-export { validateAgentConfig, validatePluginConfig, readPluginSpecs, envNameFor, sensitivePaths, ENV_PREFIX, CORE_SCHEMA, type ConfigOverrides } from './config/validate-config.js';
+export { validateAgentConfig, type ComponentLookup } from './config/compose-config.js';
+export { validateFragment, envNameFor, sensitivePaths, ENV_PREFIX, type ConfigOverrides } from './config/convict-adapter.js';
+export { readPluginSpecs } from './config/plugin-specs.js';
+export { CORE_SCHEMA } from './config/core-schema.js';
 export { loadRawConfig, type RawConfig } from './config/load-config.js';
 export { readConfigFile } from './config/read-config-file.js';
 export { interpolate } from './config/interpolate.js';

@@ -39,7 +39,7 @@ export type { MetricDef, MetricKind } from './metrics/metric-def.js';
 
 // Config schema fragments and the duration grammar.
 export { schemaDefaults, type ConfigSchema, type SchemaLeaf, type UntypedSchema } from './config/schema-types.js';
-export { parseDuration, formatDuration } from './config/duration.js';
+export { parseDuration, formatDuration, MAX_TIMER_MS } from './config/duration.js';
 
 // Signals: deadlines, linked signals, the TransportError of an aborted operation.
 export { withDeadline } from './signals/deadline.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateAgentConfig } from '../config/validate-config.js';
+import { validateAgentConfig } from '../config/compose-config.js';
 import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { silentLogger } from '../logging/logger.js';

@@ -1,7 +1,10 @@
 import type { AgentConfig } from '../config/agent-config.js';
 import type { ConfigIssue } from '../errors/agent-error.js';
 import { loadRawConfig } from '../config/load-config.js';
-import { readPluginSpecs, validateAgentConfig, type ConfigOverrides } from '../config/validate-config.js';
+import { validateAgentConfig } from '../config/compose-config.js';
+import { checkConfigFiles } from '../config/file-checks.js';
+import type { ConfigOverrides } from '../config/convict-adapter.js';
+import { readPluginSpecs } from '../config/plugin-specs.js';
 import { ConfigError } from '../errors/agent-error.js';
 import type { Logger } from '../logging/logger.js';
 import { ComponentRegistry } from '../plugin/component-registry.js';
@@ -16,6 +19,11 @@ export interface PrepareOptions extends ConfigOverrides {
   /** The distribution's built-in plugins (core's own is always added first). */
   readonly builtins?: readonly Plugin[];
   readonly logger: Logger;
+  /**
+   * Check that every file the config names is a readable regular file (`validate` and `run` do).
+   * @default true
+   */
+  readonly checkFiles?: boolean;
 }
 
 /** @internal */
@@ -30,7 +38,8 @@ export interface PreparedConfig {
 
 /**
  * Everything that must happen before anything starts: read and interpolate the file, load and
- * register plugins (they shape the schema), then validate the whole config strictly. Throws a
+ * register plugins (they shape the schema), validate the whole config strictly, then check the
+ * files it names. Throws a
  * ConfigError (every issue at once) or a coded plugin AgentError; starts nothing.
  *
  * @internal
@@ -43,6 +52,7 @@ export async function prepareConfig(options: PrepareOptions): Promise<PreparedCo
   const registry = new ComponentRegistry();
   const plugins = await loadPlugins(specs, { builtins: [corePlugin, ...(options.builtins ?? [])], baseDir, registry, logger: options.logger });
   const warnings: ConfigIssue[] = [];
-  const config = validateAgentConfig(raw, registry, { env, ...(options.set ? { set: options.set } : {}) }, warnings);
+  const config = validateAgentConfig(raw, registry, { env, ...(options.set ? { set: options.set } : {}) }, warnings, specs);
+  if (options.checkFiles !== false) checkConfigFiles(config, registry);
   return { config, registry, plugins, file: file ?? options.file, warnings };
 }

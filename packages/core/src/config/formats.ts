@@ -7,6 +7,9 @@ import { parseDuration } from './duration.js';
  * message saying what was expected; convict adds the key and the value.
  */
 
+/** What a duration setting accepts, as error messages say it. */
+export const DURATION_EXPECTED = 'a duration: milliseconds (a whole number) or a string such as "500ms", "5s", "1m30s", "2h"';
+
 /** Convict appends ": value was <value>" itself (the loader adds it where convict leaves it out). */
 function fail(expected: string, _value: unknown): never {
   throw new Error(`must be ${expected}`);
@@ -17,25 +20,31 @@ const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Num
 /** Strings from env vars and flags are coerced; values from files must already have the right type. */
 function numberFromString(v: string): number | string {
   const t = v.trim();
-  return t !== '' && Number.isFinite(Number(t)) ? Number(t) : v;
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : v;
 }
 
 const FORMATS: convict.Format[] = [
   {
     name: 'duration',
     validate(value: unknown) {
-      if (parseDuration(value) === undefined || typeof value === 'string') {
-        fail('a duration: a whole number of milliseconds or a string such as "500ms", "5s", "2m", "1h"', value);
-      }
+      if (parseDuration(value) === undefined || typeof value === 'string') fail(DURATION_EXPECTED, value);
     },
     coerce: (v: string) => parseDuration(v) ?? v,
+  },
+  {
+    // Replaces convict's own `port`, which reads strings with parseInt ("2e3" -> 2, "1e400ms" -> 1).
+    name: 'port',
+    validate(value: unknown) {
+      if (!(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535)) fail('a port number from 0 to 65535', value);
+    },
+    coerce: (v: string) => (/^\s*\d{1,5}\s*$/.test(v) ? Number(v) : v),
   },
   {
     name: 'positive-int',
     validate(value: unknown) {
       if (!(Number.isInteger(value) && (value as number) > 0)) fail('a whole number greater than 0', value);
     },
-    coerce: numberFromString,
+    coerce: (v: string) => (/^\s*\d{1,15}\s*$/.test(v) ? Number(v) : v),
   },
   {
     name: 'ratio',

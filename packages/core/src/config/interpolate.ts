@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ConfigIssue } from '../errors/agent-error.js';
 
 const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
@@ -13,7 +13,7 @@ const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
 export function interpolate(
   raw: unknown,
   env: Readonly<Record<string, string | undefined>>,
-  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+  readFile: (path: string) => string = readSecretFile,
 ): { value: unknown; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
   const walk = (node: unknown, key: string): unknown => {
@@ -38,7 +38,8 @@ export function interpolate(
           try {
             return readFile(ref).replace(/\r?\n$/, '');
           } catch (err) {
-            issues.push({ key, message: `cannot read file ${ref} (referenced as \${file:...}): ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+            const e = err as NodeJS.ErrnoException;
+            issues.push({ key, message: `cannot read file ${ref} (referenced as \${file:...}): ${e.code === 'EFILETYPE' || e.code === 'EFILESIZE' ? e.message : (e.code ?? String(err))}` });
             return '';
           }
         }),
@@ -46,4 +47,32 @@ export function interpolate(
       .join('${');
   };
   return { value: walk(raw, ''), issues };
+}
+
+/** The most a `${file:...}` reference may read: secrets and small values, never a disk image. @internal */
+export const MAX_REFERENCED_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a file named by `${file:...}`: a regular file only (a device such as /dev/zero, a FIFO or
+ * a directory would hang or flood the agent) and at most {@link MAX_REFERENCED_FILE_BYTES}, checked
+ * on the open descriptor so the file cannot be swapped or grow between the check and the read.
+ */
+function readSecretFile(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EFILETYPE' });
+    if (st.size > MAX_REFERENCED_FILE_BYTES) throw Object.assign(new Error(`larger than ${MAX_REFERENCED_FILE_BYTES} bytes`), { code: 'EFILESIZE' });
+    const buffer = Buffer.alloc(MAX_REFERENCED_FILE_BYTES + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length > MAX_REFERENCED_FILE_BYTES) throw Object.assign(new Error(`larger than ${MAX_REFERENCED_FILE_BYTES} bytes`), { code: 'EFILESIZE' });
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }

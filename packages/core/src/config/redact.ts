@@ -1,6 +1,6 @@
-import type { ComponentRegistry } from '../plugin/component-registry.js';
+import type { ComponentLookup } from './compose-config.js';
 import type { AgentConfig } from './agent-config.js';
-import { sensitivePaths } from './validate-config.js';
+import { sensitivePaths } from './convict-adapter.js';
 
 /** @internal */
 export const REDACTED = '[redacted]';
@@ -11,7 +11,7 @@ export const REDACTED = '[redacted]';
  *
  * @internal
  */
-export function redactConfig(config: AgentConfig, registry: ComponentRegistry): Record<string, unknown> {
+export function redactConfig(config: AgentConfig, registry: ComponentLookup): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(config)) as {
     targets: { transport: string; options: Record<string, unknown> }[];
     exporters: { type: string; options: Record<string, unknown> }[];

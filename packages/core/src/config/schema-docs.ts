@@ -1,7 +1,9 @@
-import type { ComponentRegistry } from '../plugin/component-registry.js';
+import type { ComponentLookup } from './compose-config.js';
 import { formatDuration } from './duration.js';
 import type { ConfigSchema } from './schema-types.js';
-import { CORE_SCHEMA, envNameFor, MONITOR_SCHEMA } from './validate-config.js';
+import { MONITOR_SCHEMA } from '../monitor/monitor-settings.js';
+import { envNameFor } from './convict-adapter.js';
+import { CORE_SCHEMA } from './core-schema.js';
 
 interface Row {
   readonly key: string;
@@ -69,7 +71,7 @@ function table(list: Row[], withEnv: boolean): string {
  *
  * @internal
  */
-export function configReference(registry: ComponentRegistry): string {
+export function configReference(registry: ComponentLookup): string {
   const parts: string[] = [
     '# Configuration reference',
     '',
@@ -78,7 +80,9 @@ export function configReference(registry: ComponentRegistry): string {
     'A config file is YAML (`.yaml`, `.yml`) or JSON. Every key below can also be set by the environment variable',
     'shown (top-level sections only) or by `--set key=value` on the command line; flags win over the environment,',
     'which wins over the file. Any string may use `${env:NAME}` or `${file:/path}` to keep secrets out of the file.',
-    'Durations are a number of milliseconds or a string such as `500ms`, `5s`, `2m`, `1h`. Unknown keys are errors.',
+    'Durations are a whole number of milliseconds (`500`, also as the string `"500"`) or a string of parts `<number><unit>`, units `ms` `s` `m` `h` `d` `w`, largest first: `500ms`, `5s`, `1.5m`, `1m30s`, `2h`. Every duration is at most 2147483647 ms (about 24.8 days, the longest timer Node.js honours); keys with a tighter range say so, and a value outside its range is an error naming the key and the range. Ports are whole numbers 0-65535 (a string such as `"2e3"` is refused, not read as 2). Unknown keys are errors.',
+    '',
+    'Files named by settings (`privateKeyFile`, `passwordFile`, `knownHostsFile`, TLS files) must be regular files readable by the user running the agent: `validate` and `run` check them before anything starts. `${file:/path}` reads regular files only, up to 1 MiB. `--set key=value` reaches list items by index: `--set targets[0].monitor.probeInterval=2s`.',
     '',
     '## Agent',
     '',

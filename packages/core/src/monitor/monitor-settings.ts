@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../errors/agent-error.js';
+import { MAX_TIMER_MS } from '../config/duration.js';
 import { schemaDefaults, type ConfigSchema } from '../config/schema-types.js';
 
 /**
@@ -24,9 +25,6 @@ export interface MonitorSettings {
   /** Deadline of one telemetry collection. @default 10000 */
   readonly telemetryTimeout: number;
 }
-
-/** The longest timer Node.js honours (2^31 - 1 ms, about 24.8 days); longer ones fire at once. @internal */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The `monitor:` section's schema: the one place its defaults and bounds are written. @internal */
 export const MONITOR_SCHEMA: ConfigSchema<MonitorSettings> = {

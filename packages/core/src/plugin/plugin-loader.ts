@@ -3,7 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import type { PluginSpec } from '../config/agent-config.js';
-import { validatePluginConfig } from '../config/validate-config.js';
+import { validateFragment } from '../config/convict-adapter.js';
 import { AgentError, ConfigError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import type { Logger } from '../logging/logger.js';
@@ -84,7 +84,7 @@ async function registerPlugin(plugin: Plugin, rawConfig: Readonly<Record<string,
   }
   let config: Record<string, unknown> = {};
   if (plugin.configSchema) {
-    const checked = validatePluginConfig(plugin.configSchema, rawConfig, key);
+    const checked = validateFragment(plugin.configSchema, rawConfig, key);
     if (checked.issues.length > 0) throw new ConfigError(checked.issues);
     config = checked.value;
   } else if (Object.keys(rawConfig).length > 0) {

@@ -17,7 +17,7 @@ export * from './test-config.js';
 export { SystemClock } from '../clock/clock.js';
 export { SystemRandom } from '../clock/random.js';
 export { silentLogger } from '../logging/logger.js';
-export { validatePluginConfig as validateFragment } from '../config/validate-config.js';
+export { validateFragment } from '../config/convict-adapter.js';
 export * from './fake-transport-plugin.js';
 // The real host parts an exporter is fed by, for exporter tests (`createMetricsPipeline` wires them).
 export { MetricsHub } from '../metrics/metrics-hub.js';

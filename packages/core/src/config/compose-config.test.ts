@@ -11,7 +11,8 @@ import { silentLogger } from '../logging/logger.js';
 import { ComponentRegistry } from '../plugin/component-registry.js';
 import { loadRawConfig } from './load-config.js';
 import { redactConfig } from './redact.js';
-import { envNameFor, validateAgentConfig } from './validate-config.js';
+import { validateAgentConfig } from './compose-config.js';
+import { envNameFor } from './convict-adapter.js';
 import { parseDuration } from './duration.js';
 
 const testdata = join(fileURLToPath(new URL('.', import.meta.url)), '../../src/config/testdata');
@@ -96,7 +97,7 @@ describe('validateAgentConfig', () => {
   });
 
   it('applies RDS_AGENT_* environment variables and --set overrides over the file', async () => {
-    const env = { RDS_AGENT_LOG_LEVEL: 'debug', RDS_AGENT_MONITOR_PROBE_INTERVAL: '750ms', RDS_AGENT_EXPORTERS_TEST_PORT: '9100', RDS_AGENT_BACKOFF_MAX_INTERVAL: '8s' };
+    const env = { RDS_AGENT_LOG_LEVEL: 'debug', RDS_AGENT_MONITOR_PROBE_INTERVAL: '750ms', RDS_AGENT_MONITOR_PROBE_TIMEOUT: '500ms', RDS_AGENT_EXPORTERS_TEST_PORT: '9100', RDS_AGENT_BACKOFF_MAX_INTERVAL: '8s' };
     const config = validateAgentConfig(base({ exporters: { test: { enabled: true } } }), await registry(), { env, set: { 'exporters.test.enabled': 'false' } });
     assert.equal(config.logLevel, 'debug');
     assert.equal(config.monitor.probeInterval, 750);
