@@ -22,7 +22,8 @@ export interface SimulatedUser {
 export type CommandResult =
   | string
   | {
-      readonly stdout?: string;
+      /** Text, or exact bytes (binary garbage). */
+      readonly stdout?: string | Buffer;
       readonly stderr?: string;
       /** `null` closes the channel without an exit-status (as `/system/reboot` can). @default 0 */
       readonly exitCode?: number | null;
@@ -608,7 +609,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
         typeof h.match === 'string' ? h.match === command.trim() : h.match.test(command),
       );
       const ctx: CommandContext = { command, connectionId: conn.id, username: conn.username ?? '', device: this.device };
-      result = handler ? await handler.fn(ctx) : this.device.answer(command);
+      result = handler ? await handler.fn(ctx) : { stdout: this.device.answerBytes(command) };
     } catch (err) {
       result = { stdout: `failure: ${err instanceof Error ? err.message : String(err)}\r\n` };
     }
@@ -616,7 +617,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
     const r = typeof result === 'string' ? { stdout: result } : result;
     if (r.hang || this.closed) return;
     try {
-      if (r.stdout) stream.write(r.stdout);
+      if (r.stdout !== undefined && r.stdout.length > 0) stream.write(r.stdout);
       if (r.stderr) stream.stderr.write(r.stderr);
       if (r.exitCode !== null) stream.exit(r.exitCode ?? 0);
       stream.end();
