@@ -184,8 +184,6 @@ async function main(): Promise<void> {
       throw new Error(`--fault ${JSON.stringify(f)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   }
-  lines.push('fault commands on stdin, one per line: type help');
-  process.stdout.write(lines.join('\n') + '\n');
 
   // Fault commands on stdin: one answer line (or block) per command; EOF just stops reading.
   const control = createInterface({ input: process.stdin, terminal: false });
@@ -204,10 +202,9 @@ async function main(): Promise<void> {
   let stopping = false;
   if (values.chaos) {
     const interval = parseDuration(values['chaos-interval']!, '--chaos-interval');
-    process.stdout.write(
-      `chaos schedule (every ${interval} ms a fault starts, lasting ${Math.round(interval / 2)} ms, then the simulator is healthy again):\n` +
-        CHAOS_STEPS.map((s, i) => `  ${i + 1}. ${s.name}: ${s.describe}`).join('\n') +
-        '\n',
+    lines.push(
+      `chaos schedule (every ${interval} ms a fault starts, lasting ${Math.round(interval / 2)} ms, then the simulator is healthy again):`,
+      ...CHAOS_STEPS.map((s, i) => `  ${i + 1}. ${s.name}: ${s.describe}`),
     );
     let i = 0;
     const tick = async (): Promise<void> => {
@@ -243,6 +240,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Printed last: whoever waits for this line may signal at once, and the handlers are in place.
+  lines.push('fault commands on stdin, one per line: type help');
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 main().catch((err: unknown) => {

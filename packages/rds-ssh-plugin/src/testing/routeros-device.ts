@@ -304,7 +304,7 @@ export class RouterOsDevice {
       if (d.spec.nvmeTcp?.password) out.push(d.spec.nvmeTcp.password);
       if (d.spec.nvmeTcp?.secret) out.push(d.spec.nvmeTcp.secret);
     }
-    for (const u of this.smbUsers) if (u.password) out.push(u.password);
+    if (this.capabilities.roseStorage) for (const u of this.smbUsers) if (u.password) out.push(u.password);
     return out;
   }
 
@@ -517,9 +517,10 @@ export class RouterOsDevice {
 
   /** Clears every fault; returns how many there were. */
   clearAllFaults(): number {
-    const ids = [...this.activeFaults.keys()];
-    let n = 0;
-    for (const id of ids) if (this.clearFault(id)) n += 1;
+    this.settle();
+    const n = this.activeFaults.size;
+    // Clearing one drive fault clears the others of its array too, so some ids are gone by their turn.
+    for (const id of [...this.activeFaults.keys()]) this.clearFault(id);
     return n;
   }
 
@@ -880,7 +881,7 @@ function badCommand(word: string, column: number): string {
 
 function checkNumber(value: number, name: string, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name}: expected a number from ${min} to ${max}: value was ${JSON.stringify(value)}`);
+    throw new Error(`${name}: expected a number from ${min} to ${max}: value was ${Number.isNaN(value) ? 'NaN' : JSON.stringify(value)}`);
   }
 }
 
