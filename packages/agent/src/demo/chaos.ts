@@ -72,6 +72,7 @@ export class Chaos {
   private running?: Promise<void>;
   private stopped = false;
   private index = 0;
+  private applying?: Promise<void>;
 
   constructor(
     private readonly sim: RdsSimulator,
@@ -80,9 +81,14 @@ export class Chaos {
     private readonly script: readonly ChaosStep[] = CHAOS_SCRIPT,
   ) {}
 
-  /** Steps applied so far (a test waits for this). */
+  /** Steps applied so far. */
   get stepsApplied(): number {
     return this.index;
+  }
+
+  /** Resolves once the step being applied (if any) is done, e.g. a refused port is really closed. */
+  async idle(): Promise<void> {
+    await this.applying;
   }
 
   start(): void {
@@ -112,10 +118,14 @@ export class Chaos {
       this.current = step.label;
       this.onStep(step.label);
       // A step that fails (a fault already set by hand, a closed simulator) does not end the loop.
-      await Promise.resolve()
+      this.applying = Promise.resolve()
         .then(() => step.apply(this.sim))
-        .catch(() => undefined);
-      this.index += 1;
+        .catch(() => undefined)
+        .then(() => {
+          this.index += 1;
+        });
+      await this.applying;
+      this.applying = undefined;
     }
   }
 }

@@ -84,6 +84,8 @@ export interface DeviceOptions {
   readonly boardName?: string;
   /** @default the variant's ('7.24.1 (stable)') */
   readonly version?: string;
+  /** `build-time` of the system and its packages. @default the variant's ('2026-09-01 10:00:00') */
+  readonly buildTime?: string;
   /** @default 16 */
   readonly cpuCount?: number;
   /** `cpu-load` in percent. @default 3 */
@@ -245,7 +247,7 @@ export class RouterOsDevice {
     this.opts = {
       boardName: options.boardName ?? 'RDS2216-2XG-4S+4XS-2XQ',
       version,
-      buildTime: preset.buildTime,
+      buildTime: options.buildTime ?? preset.buildTime,
       cpuCount: options.cpuCount ?? 16,
       cpuLoad: options.cpuLoad ?? 3,
       totalMemoryBytes: options.totalMemoryBytes ?? 32 * GIB,
