@@ -1,6 +1,7 @@
 /**
- * `@rds-agent/rds-ssh-plugin/testing`: a RouterOS (ROSE Data Server) SSH simulator with fault
- * injection, plus the output-formatting helpers it uses, for tests, benchmarks and demos.
+ * `@rds-agent/rds-ssh-plugin/testing`: a RouterOS (ROSE Data Server) SSH simulator with connection
+ * and storage/hardware fault injection, the RDS2216 device model behind it, and the output-formatting
+ * helpers it uses, for tests, benchmarks and demos.
  */
 export {
   RdsSimulator,
@@ -43,7 +44,7 @@ export {
 } from './device-inventory.js';
 export { DEFAULT_REBUILD_MS, type RebuildOptions, type ArrayStatus } from './storage-state.js';
 export { makeGarbage, GARBAGE_KINDS, TWO_MIB, MAX_GARBAGE_BYTES, type GarbageKind, type GarbageOptions } from './garbage-output.js';
-export { STORAGE_COMMANDS, type StorageInput } from './storage-commands.js';
+export { STORAGE_COMMANDS, STORAGE_INPUTS, commandsOfInput, type StorageInput } from './storage-commands.js';
 export { runFaultCommand, FAULT_COMMANDS_HELP } from './fault-commands.js';
 export {
   CRLF,

@@ -62,7 +62,10 @@ export interface RdsSimulatorOptions {
   readonly defaultUsername?: string;
   /** The simulated device (identity, board, disks, ...). */
   readonly device?: DeviceOptions;
-  /** Source of time for uptime and traffic counters. @default Date.now */
+  /**
+   * Source of time for the device: uptime, counters, drive ages, rebuild progress, link flaps, btrfs
+   * error growth. Tests pass a FakeClock's `now` and never wait. @default Date.now
+   */
   readonly now?: () => number;
   /** Delay before each exec answer (ms). @default 0 */
   readonly latencyMs?: number;
