@@ -15,7 +15,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { generateKeyPair } from '@rds-agent/rds-ssh-plugin/testing';
+import { RouterOsDevice, generateKeyPair, rds2216Disks, type SimulatedDisk } from '@rds-agent/rds-ssh-plugin/testing';
 
 /** The sshd binary; `RDS_E2E_SSHD` points the suite at another build. */
 /** Per-instance authorized_keys live here: root-owned and 0755 all the way up, as StrictModes wants. */
@@ -42,6 +42,19 @@ const ROUTEROS_SCRIPT = String.raw`#!/bin/bash
 cmd="$(printf '%s' "$SSH_ORIGINAL_COMMAND" | tr -s ' ' | sed 's/^ //; s/ $//')"
 state="$(dirname "$0")/state"
 crlf() { while IFS= read -r line; do printf '%s\r\n' "$line"; done; }
+# A canned answer, or, while $state/adversarial-<name> holds "spaces" or "quote", exactly 2 MiB of
+# it: the answer's start, then a run of spaces (or, after an opening quote that never closes, letters).
+answer() {
+  kind="$(cat "$state/adversarial-$1" 2>/dev/null)"
+  case "$kind" in
+    spaces|quote)
+      start="$(dirname "$0")/answers/$1.$kind"
+      cat "$start"
+      if [ "$kind" = spaces ]; then pad=' '; else pad=a; fi
+      head -c $(( 2097152 - $(stat -c %s "$start") )) /dev/zero | tr '\0' "$pad" ;;
+    *) cat "$(dirname "$0")/answers/$1" ;;
+  esac
+}
 case "$cmd" in
   ':put 1') printf '1\r\n' ;;
   '/system identity print') printf '  name: %s\r\n\r\n' "$(cat "$state/identity" 2>/dev/null || echo mikrotik-e2e)" ;;
@@ -91,6 +104,13 @@ EOF
       write-ops $((17667231 + n + el*400)) write-bytes $((515659673600 + n*4096 + el*1600000)) write-rate 12.8Mbps
     printf '\r\n'
     ;;
+  # Storage-health answers, canned from the simulator's device model when sshd starts (answers/*).
+  ':put [:serialize to=json 1]') answer probe ;;
+  ':put [:serialize to=json [/system package print as-value]]') answer packages-json ;;
+  '/system package print terse') answer packages-terse ;;
+  ':put [:serialize to=json [/disk print detail as-value]]') answer disk-json ;;
+  '/disk print terse') answer disk-terse ;;
+  '/disk smart-info nvme1') answer smart-nvme1 ;;
   *) printf 'bad command name %s (line 1 column 2)\r\n' "$(printf '%s' "$cmd" | sed 's#^/##; s#[ /].*##')" ;;
 esac
 exit 0
@@ -106,6 +126,34 @@ export interface SshdSessionProcess {
 export interface TestSshdOptions {
   /** Identity `/system identity print` reports. @default 'mikrotik-e2e' */
   readonly identity?: string;
+}
+
+/** The storage-health commands the forced command answers with canned output, by answer name. */
+export const CANNED_STORAGE_COMMANDS = {
+  probe: ':put [:serialize to=json 1]',
+  'packages-json': ':put [:serialize to=json [/system package print as-value]]',
+  'packages-terse': '/system package print terse',
+  'disk-json': ':put [:serialize to=json [/disk print detail as-value]]',
+  'disk-terse': '/disk print terse',
+  'smart-nvme1': '/disk smart-info nvme1',
+} as const;
+
+export type CannedAnswer = keyof typeof CANNED_STORAGE_COMMANDS;
+
+/** The size of an adversarial answer: the transport's default output cap, exactly. */
+export const ADVERSARIAL_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The device behind the canned answers: the same two disks `/disk print detail` lists (nvme1 in the
+ * RAID5 `storage-pool`), on the version `/system resource print` reports, at a fixed instant.
+ */
+function cannedDevice(identity: string): RouterOsDevice {
+  const nvme1 = rds2216Disks().find((d) => d.slot === 'nvme1')!;
+  const disks: SimulatedDisk[] = [
+    { ...nvme1, raidRole: 0 },
+    { slot: 'storage-pool', type: 'raid', model: 'RAID5 parity', raidLevel: '5', sizeBytes: 2_880_591_372_288, freeBytes: 2_601_143_595_008, fs: 'btrfs', fsLabel: 'storage-pool' },
+  ];
+  return new RouterOsDevice({ identity, version: '7.19.4 (stable)', buildTime: '2025-06-02 09:14:31', disks }, () => Date.UTC(2026, 9, 1, 8));
 }
 
 export class TestSshd {
@@ -234,6 +282,17 @@ export class TestSshd {
     return this.fingerprint;
   }
 
+  /**
+   * Makes one canned storage answer 2 MiB of adversarial output (`spaces`: a run of spaces after its
+   * first `=` or `:`; `quote`: an opening quote never closed), or the canned answer again (`undefined`).
+   * A switch file in the state dir, read by the forced command on every exec.
+   */
+  setAdversarialAnswer(answer: CannedAnswer, kind: 'spaces' | 'quote' | undefined): void {
+    const file = join(this.dir, 'state', `adversarial-${answer}`);
+    if (kind === undefined) rmSync(file, { force: true });
+    else writeFileSync(file, kind + '\n', { mode: 0o644 });
+  }
+
   /** Removes the client key from authorized_keys (auth then fails); {@link authorizeKey} restores it. */
   revokeKey(): void {
     writeFileSync(this.authorizedKeysFile, '', { mode: 0o644 });
@@ -320,6 +379,18 @@ export class TestSshd {
     chownSync(state, uidOf(E2E_USER), gidOf(E2E_USER));
     chownSync(join(state, 'calls'), uidOf(E2E_USER), gidOf(E2E_USER));
     writeFileSync(join(this.dir, 'routeros.sh'), ROUTEROS_SCRIPT, { mode: 0o755 });
+    const answers = join(this.dir, 'answers');
+    mkdirSync(answers, { mode: 0o755 });
+    const device = cannedDevice(identity);
+    for (const [name, command] of Object.entries(CANNED_STORAGE_COMMANDS)) {
+      const text = device.answer(command);
+      writeFileSync(join(answers, name), text, { mode: 0o644 });
+      // The starts of the adversarial forms (the script pads them to 2 MiB).
+      const open = Math.min(...['=', ':'].map((c) => text.indexOf(c)).filter((i) => i >= 0));
+      writeFileSync(join(answers, `${name}.spaces`), text.slice(0, Number.isFinite(open) ? open + 1 : 0), { mode: 0o644 });
+      const quote = text.indexOf('"');
+      writeFileSync(join(answers, `${name}.quote`), quote >= 0 ? text.slice(0, quote + 1) : `${text.slice(0, Math.max(0, text.indexOf('=') + 1))}"`, { mode: 0o644 });
+    }
   }
 
   private writeHostKey(): void {

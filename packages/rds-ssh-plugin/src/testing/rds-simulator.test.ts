@@ -184,7 +184,7 @@ describe('RdsSimulator: protocol surface', () => {
     assert.deepEqual(await exec(c, '/system reboot'), { stdout: '', code: undefined });
     assert.equal(await within(exec(c, '/disk monitor-traffic nvme1'), 300), 'timeout');
     s.setCommandHandler('/system health print', undefined);
-    assert.match((await exec(c, '/system health print')).stdout, /^bad command name/);
+    assert.match((await exec(c, '/system health print')).stdout, /^Columns: NAME, VALUE, TYPE\r\n # {2}NAME +VALUE +TYPE\r\n 0 {2}cpu-temperature /, 'the device model answers again');
   });
 });
 
@@ -391,6 +391,84 @@ describe('RdsSimulator: fault injection', () => {
     await gone;
     assert.equal(s.openConnections, 0);
     await assert.rejects(connect(s), (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED');
+  });
+});
+
+/** exec that keeps stdout as bytes (for garbage that is not text). */
+function execBytes(c: SshClient, command: string): Promise<{ stdout: Buffer; code: number | null | undefined }> {
+  return new Promise((resolve, reject) => {
+    c.exec(command, (err, stream) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let code: number | null | undefined;
+      stream.on('data', (d: Buffer) => chunks.push(d));
+      stream.on('exit', (c: number | null) => (code = c));
+      stream.on('close', () => resolve({ stdout: Buffer.concat(chunks), code }));
+    });
+  });
+}
+
+describe('RdsSimulator: the storage device over SSH', () => {
+  const DISK_JSON = ':put [:serialize to=json [/disk print detail as-value]]';
+
+  it('answers the JSON and text forms byte for byte as the device model does', async () => {
+    const now = Date.UTC(2026, 9, 1);
+    const s = await sim({ now: () => now });
+    const c = await connect(s);
+    for (const command of [':put [:serialize to=json 1]', DISK_JSON, '/disk print terse', '/system health print terse', '/disk smart-info nvme1']) {
+      const r = await exec(c, command);
+      assert.equal(r.code, 0, command);
+      assert.equal(r.stdout, s.device.answer(command), command);
+    }
+    assert.equal((JSON.parse((await exec(c, DISK_JSON)).stdout) as unknown[]).length, 25);
+  });
+
+  it('device faults change what clients read, and clearing restores it; a rebuild follows the injected clock', async () => {
+    let now = Date.UTC(2026, 9, 1);
+    const s = await sim({ now: () => now });
+    const c = await connect(s);
+    const state = async (slot: string): Promise<unknown> =>
+      (JSON.parse((await exec(c, DISK_JSON)).stdout) as Array<Record<string, unknown>>).find((d) => d['slot'] === slot)!['state'];
+    const healthy = (await exec(c, DISK_JSON)).stdout;
+    s.device.failDrive('nvme12');
+    assert.equal(await state('mirror'), 'clean, degraded');
+    assert.equal((await exec(c, '/disk print count-only where raid-member-failed')).stdout, '1\r\n');
+    s.device.startRebuild('mirror', { durationMs: 60_000 });
+    now += 15_000;
+    assert.equal(await state('mirror'), 'clean, degraded, recovering = 25.0%');
+    s.device.clearAllFaults();
+    now -= 15_000; // back to the instant of the healthy read: drives age with time
+    assert.equal((await exec(c, DISK_JSON)).stdout, healthy, 'the same bytes as before the faults');
+    s.device.stopFan('fan1');
+    assert.match((await exec(c, '/system health print terse')).stdout, / name=fan1-speed value=0 type=RPM\r\n/);
+  });
+
+  it('variants over SSH: an old RouterOS answers the probe with an error line and exit 0', async () => {
+    const s = await sim({ device: { variant: 'routeros-7.14' } });
+    const c = await connect(s);
+    assert.deepEqual(await exec(c, ':put [:serialize to=json 1]'), { stdout: 'bad command name serialize (line 1 column 7)\r\n', code: 0 });
+    const noRose = await sim({ device: { variant: 'no-rose-storage' } });
+    const c2 = await connect(noRose);
+    assert.deepEqual(await exec(c2, '/disk btrfs filesystem print terse'), { stdout: 'bad command name btrfs (line 1 column 7)\r\n', code: 0 });
+  });
+
+  it('garbage arrives exactly: 2 MiB of spaces, and random bytes that are not text', async () => {
+    const s = await sim();
+    const c = await connect(s);
+    s.device.garbage('/disk print terse', 'spaces');
+    const big = await execBytes(c, '/disk print terse');
+    assert.equal(big.code, 0);
+    assert.equal(big.stdout.length, 2 * 1024 * 1024);
+    assert.ok(big.stdout.subarray(1000, 2_000_000).every((b) => b === 0x20));
+    s.device.garbage(DISK_JSON, 'random', { bytes: 10_000, seed: 3 });
+    const noise = await execBytes(c, DISK_JSON);
+    assert.deepEqual(noise.stdout, s.device.answerBytes(DISK_JSON));
+    assert.ok(noise.stdout.some((b) => b >= 0x80), 'bytes beyond ASCII arrive unchanged');
+    s.device.clearAllFaults();
+    assert.ok((await exec(c, '/disk print terse')).stdout.startsWith(' 0 '));
   });
 });
 

@@ -22,7 +22,8 @@ export interface SimulatedUser {
 export type CommandResult =
   | string
   | {
-      readonly stdout?: string;
+      /** Text, or exact bytes (binary garbage). */
+      readonly stdout?: string | Buffer;
       readonly stderr?: string;
       /** `null` closes the channel without an exit-status (as `/system/reboot` can). @default 0 */
       readonly exitCode?: number | null;
@@ -61,7 +62,10 @@ export interface RdsSimulatorOptions {
   readonly defaultUsername?: string;
   /** The simulated device (identity, board, disks, ...). */
   readonly device?: DeviceOptions;
-  /** Source of time for uptime and traffic counters. @default Date.now */
+  /**
+   * Source of time for the device: uptime, counters, drive ages, rebuild progress, link flaps, btrfs
+   * error growth. Tests pass a FakeClock's `now` and never wait. @default Date.now
+   */
   readonly now?: () => number;
   /** Delay before each exec answer (ms). @default 0 */
   readonly latencyMs?: number;
@@ -608,7 +612,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
         typeof h.match === 'string' ? h.match === command.trim() : h.match.test(command),
       );
       const ctx: CommandContext = { command, connectionId: conn.id, username: conn.username ?? '', device: this.device };
-      result = handler ? await handler.fn(ctx) : this.device.answer(command);
+      result = handler ? await handler.fn(ctx) : { stdout: this.device.answerBytes(command) };
     } catch (err) {
       result = { stdout: `failure: ${err instanceof Error ? err.message : String(err)}\r\n` };
     }
@@ -616,7 +620,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
     const r = typeof result === 'string' ? { stdout: result } : result;
     if (r.hang || this.closed) return;
     try {
-      if (r.stdout) stream.write(r.stdout);
+      if (r.stdout !== undefined && r.stdout.length > 0) stream.write(r.stdout);
       if (r.stderr) stream.stderr.write(r.stderr);
       if (r.exitCode !== null) stream.exit(r.exitCode ?? 0);
       stream.end();

@@ -8,6 +8,7 @@ import {
   parsePrintDetail,
   parseRouterOsDuration,
   parseSize,
+  trafficSlots,
 } from '../routeros/index.js';
 import { RouterOsDevice } from './routeros-device.js';
 
@@ -40,13 +41,28 @@ describe('simulator output through the rds-ssh parsers', () => {
       device.disks.map((d) => d.slot),
     );
     const pool = items.find((i) => i.properties['slot'] === 'storage-pool')!;
-    assert.equal(pool.flags, 'BM');
+    assert.equal(pool.flags, 'BMn');
     assert.equal(pool.properties['type'], 'raid');
-    assert.equal(pool.properties['size'], '2 880 591 372 288');
+    assert.equal(pool.properties['size'], '7 681 576 992 768');
     assert.equal(pool.properties['state'], 'clean');
     const file = items.find((i) => i.properties['type'] === 'file')!;
     assert.equal(file.properties['nvme-tcp-server-nqn'], 'nqn.2026-09.com.mikrotik:rds2216.vm-storage-001');
     assert.equal(file.properties['file-offset'], '0');
+    // A value split mid-token by the 80-column wrap is glued back whole.
+    const pvc = items.find((i) => i.properties['slot']?.startsWith('pvc-'))!;
+    assert.equal(pvc.properties['model'], '/storage-pool/volumes/pvc-3f9c2a7e-5b1d-4e8a-9c6f-2d7b8e1a4c3f.img');
+    assert.equal(pvc.properties['nvme-tcp-server-nqn'], 'nqn.2026-09.com.mikrotik:rds2216.pvc-3f9c2a7e-5b1d-4e8a-9c6f-2d7b8e1a4c3f');
+  });
+
+  it('/disk print detail: the slots the transport discovers (block devices only)', () => {
+    assert.deepEqual(trafficSlots(parsePrintDetail(device.answer('/disk print detail'))), [
+      ...Array.from({ length: 13 }, (_, i) => `nvme${i + 1}`),
+      'storage-pool',
+      'mirror',
+      'vm-storage-001',
+      'pvc-3f9c2a7e-5b1d-4e8a-9c6f-2d7b8e1a4c3f',
+      'iscsi-lun-001',
+    ]);
   });
 
   it('/disk monitor-traffic <slot> once', () => {

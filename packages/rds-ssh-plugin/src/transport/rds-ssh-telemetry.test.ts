@@ -17,7 +17,8 @@ import { RdsSshTransport } from './rds-ssh-transport.js';
 
 const MIB = 1024 ** 2;
 const UPTIME_MS = ((9 * 24 + 3) * 3600 + 4 * 60 + 5) * 1000; // 1w2d3h4m5s
-const ALL_SLOTS = ['nvme1', 'nvme2', 'nvme3', 'nvme4', 'storage-pool', 'vm-storage-001'];
+// The simulated RDS2216: 13 populated bays (empty ones are not block devices), 2 arrays, 3 file disks.
+const ALL_SLOTS = [...Array.from({ length: 13 }, (_, i) => `nvme${i + 1}`), 'storage-pool', 'mirror', 'vm-storage-001', 'pvc-3f9c2a7e-5b1d-4e8a-9c6f-2d7b8e1a4c3f', 'iscsi-lun-001'];
 
 let sim: RdsSimulator;
 let dir: string;

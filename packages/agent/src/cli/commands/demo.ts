@@ -81,7 +81,9 @@ per second otherwise). Ctrl-C stops everything and deletes the temp files.
 
 Options:
   --chaos               make rds-b fail on a schedule: dropped connections,
-                        an outage (refused), a hang; watch detection and backoff
+                        an outage (refused), a hang; watch detection and backoff;
+                        and storage faults: a degraded array, a stopped fan, a
+                        rebuild, a failed PSU, a hot CPU, btrfs errors, ...
   --port <n>            prometheus port (default 9464, a free one if taken)
   --otel-endpoint <url> send OTLP to this collector instead (e.g.
                         http://127.0.0.1:4318/v1/metrics)
@@ -146,7 +148,7 @@ async function runDemo(io: CliIo, options: DemoOptions): Promise<number> {
       `  metrics:      ${base}/metrics\n  status JSON:  ${base}/status   (or: rds-agent status --url ${base} --watch)\n  landing page: ${base}/\n` +
       `  OTLP:         ${options.otelEndpoint ? `pushing to ${options.otelEndpoint}` : `pushing every 5 s to a local counting receiver (${sink!.url}); use --otel-endpoint for a real collector`}\n` +
       `  config:       ${configFile}\n  agent log:    ${logFile}\n` +
-      `${options.chaos ? '  chaos:        on (rds-b drops, goes down, hangs and recovers on a loop)\n' : '  chaos:        off (try: npm run demo -- --chaos)\n'}` +
+      `${options.chaos ? '  chaos:        on (rds-b drops, goes down, hangs and recovers on a loop; its storage degrades and recovers)\n' : '  chaos:        off (try: npm run demo -- --chaos)\n'}` +
       `Ctrl-C to stop.\n`;
     io.stdout.write(`${intro}\n`);
 
