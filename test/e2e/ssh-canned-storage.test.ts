@@ -12,7 +12,7 @@ import { sshTarget, sshdPeer, useTestSshd } from '../support/ssh-harness.js';
 const peer = useTestSshd({ identity: 'rds-e2e-storage' });
 
 test('canned storage answers in JSON and text, and one 2 MiB adversarial answer on request', async () => {
-  const t = sshTarget({ ...sshdPeer(peer.sshd), monitor: { probeIntervalMs: 200 } });
+  const t = sshTarget({ ...sshdPeer(peer.sshd), monitor: { probeInterval: 200 } });
   try {
     t.monitor.start();
     await t.recorder.waitFor((r) => r.eventsOf('probe').some((p) => p.outcome === 'ok'), { timeoutMs: 10_000, description: 'connected' });

@@ -1,4 +1,5 @@
-import { SystemClock, isAbortError, type Clock } from '@rds-agent/core';
+import { isAbortError, type Clock } from '@rds-agent/core';
+import { SystemClock } from '@rds-agent/core/host';
 import type { RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 
 /** One step of the chaos script: what to do to the simulator, and what the viewer should notice. */
