@@ -16,7 +16,9 @@ export {
   type OtlpProtocol,
 } from './config.js';
 export { CatalogInstruments } from './instruments/catalog-instruments.js';
-export { buildResource, SERVICE_NAME } from './resource/build-resource.js';
+export { agentResourceAttributes, buildResource, sharedResourceAttributes, MACHINE_NAMESPACES, SERVICE_NAME } from './resource/build-resource.js';
+export { deviceAttributes, DEVICE_OS_NAME, type DeviceFacts } from './resource/device-attributes.js';
+export { serviceInstanceId, SERVICE_INSTANCE_NAMESPACE } from './resource/service-instance-id.js';
 export { resolveEndpoint } from './export/create-otlp-exporter.js';
 
 const plugin = definePlugin({
