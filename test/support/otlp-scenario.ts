@@ -4,9 +4,15 @@ import { otelExporterDefinition, type OtelExporter, type OtelExporterConfig } fr
 
 export const AGENT_VERSION = '0.1.0-test';
 
-/** A hub + status store wired like the agent wires them, and the context an exporter gets. */
-export function agentCore(logger: Logger = silentLogger()): { hub: MetricsHub; status: StatusStore; context: ExporterContext } {
-  const hub = new MetricsHub(logger, AGENT_VERSION, undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'] });
+/**
+ * A hub + status store wired like the agent wires them, and the context an exporter gets (the rds-ssh
+ * transport's `rds_target_info` labels unless given).
+ */
+export function agentCore(
+  logger: Logger = silentLogger(),
+  options: { targetInfoLabels?: readonly string[] } = {},
+): { hub: MetricsHub; status: StatusStore; context: ExporterContext } {
+  const hub = new MetricsHub(logger, AGENT_VERSION, undefined, { targetInfoLabels: options.targetInfoLabels ?? ['host_key_verification', 'probe_mode'] });
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const context: ExporterContext = {

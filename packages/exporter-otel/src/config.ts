@@ -139,7 +139,7 @@ export const otelConfigSchema = {
   },
   resourceAttributes: {
     doc:
-      'Resource attributes added to service.name=rds-agent, service.version, host.name; they win over those and OTEL_RESOURCE_ATTRIBUTES, except service.version. ' +
+      'Resource attributes of the agent resource and of every target resource. They win over the defaults (service.name=rds-agent, host.name, a derived service.instance.id) and OTEL_RESOURCE_ATTRIBUTES, except service.version; host.*, os.*, device.* and server.* ones describe the agent\'s machine and stay off target resources. ' +
       'A mapping of strings; write dotted names as keys ("deployment.environment": prod) or nested (deployment: { environment: prod }).',
     format: Object,
     default: {},

@@ -19,7 +19,9 @@ export { CatalogInstruments } from './instruments/catalog-instruments.js';
 export { agentResourceAttributes, buildResource, sharedResourceAttributes, MACHINE_NAMESPACES, SERVICE_NAME } from './resource/build-resource.js';
 export { deviceAttributes, DEVICE_OS_NAME, type DeviceFacts } from './resource/device-attributes.js';
 export { serviceInstanceId, SERVICE_INSTANCE_NAMESPACE } from './resource/service-instance-id.js';
-export { resolveEndpoint } from './export/create-otlp-exporter.js';
+export { createOtlpExporterFactory, resolveEndpoint } from './export/create-otlp-exporter.js';
+export type { BatchExporterFactory, BatchMetricExporter, ExportResult } from './export/batch-metric-exporter.js';
+export { InMemoryBatchExporter } from './export/in-memory-batch-exporter.js';
 
 const plugin = definePlugin({
   name: '@rds-agent/exporter-otel',
