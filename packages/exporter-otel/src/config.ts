@@ -27,7 +27,7 @@ export interface OtelExporterConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** Time between two exports. @default 60000 (60 s, the OpenTelemetry default) */
   readonly exportInterval: number;
-  /** Deadline of one export, retries included; also the deadline of the final flush at shutdown. @default 10000 */
+  /** Deadline of one export, retries included; the final flush at shutdown gets at most this and at most FINAL_FLUSH_SHARE of the shutdown budget. @default 10000 */
   readonly exportTimeout: number;
   /** @default null (env OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else 'cumulative') */
   readonly temporality: 'cumulative' | 'delta' | null;
@@ -115,7 +115,7 @@ export const otelConfigSchema = {
     default: 60_000,
   },
   exportTimeout: {
-    doc: 'Deadline of one export including its retries, and of the final flush at shutdown. Must not exceed exportInterval.',
+    doc: 'Deadline of one export including its retries. Must not exceed exportInterval. The final flush at shutdown gets at most this and at most 80% of the exporter\'s share (half) of shutdownTimeout.',
     format: 'duration',
     default: 10_000,
   },

@@ -6,7 +6,7 @@ import { definePlugin } from '@rds-agent/core';
 import { otelExporterDefinition } from './otel-exporter-definition.js';
 
 export { otelExporterDefinition } from './otel-exporter-definition.js';
-export { OtelExporter, METER_NAME, type OtelExporterOptions } from './otel-exporter.js';
+export { OtelExporter, METER_NAME, FINAL_FLUSH_SHARE, type OtelExporterOptions } from './otel-exporter.js';
 export {
   otelConfigSchema,
   validateOtelConfig,

@@ -4,8 +4,10 @@ import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
 import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { createLogger, Metrics, MetricsHub, silentLogger, StatusStore, type ExporterContext, type MetricUpdate } from '@rds-agent/core';
+import { AgentError, createLogger, ErrorCode, Metrics, MetricsHub, silentLogger, StatusStore, type ExporterContext, type MetricUpdate } from '@rds-agent/core';
+import { FakeClock } from '@rds-agent/core/testing';
 import type { OtelExporterConfig } from './config.js';
+import type { BatchMetricExporter } from './export/batch-metric-exporter.js';
 import { InMemoryBatchExporter } from './export/in-memory-batch-exporter.js';
 import plugin, { otelExporterDefinition } from './index.js';
 import { METER_NAME, OtelExporter } from './otel-exporter.js';
@@ -60,6 +62,8 @@ function valueFor(metric: MetricData | undefined, attrs: Record<string, string>)
   )?.value;
 }
 
+const isStartError = (err: unknown): boolean => err instanceof AgentError && err.code === ErrorCode.EXPORTER_START;
+
 describe('OtelExporter lifecycle', () => {
   it('registers the otel exporter type through the plugin host', () => {
     const added: Array<[string, unknown]> = [];
@@ -70,19 +74,20 @@ describe('OtelExporter lifecycle', () => {
     assert.deepEqual(added, [['otel', otelExporterDefinition]]);
   });
 
-  it('shutdown before start is safe; start after shutdown does nothing; shutdown twice is one shutdown', async () => {
+  it('shutdown before start is safe; start after shutdown rejects with RDS_AGENT_ERR_EXPORTER_START; shutdown twice is one shutdown', async () => {
     const ctx = context();
     const never = memorySenders();
     const unstarted = new OtelExporter(config, ctx, { createExporter: never.createExporter });
     await unstarted.shutdown();
     await unstarted.shutdown();
-    await unstarted.start(new AbortController().signal);
+    await assert.rejects(unstarted.start(new AbortController().signal), (err: unknown) => isStartError(err) && /shut down/.test((err as Error).message));
     await unstarted.forceFlush();
     assert.equal(never.made.length, 0, 'nothing was built');
 
     const senders = memorySenders();
     const exporter = new OtelExporter(config, ctx, { createExporter: senders.createExporter });
     await exporter.start(new AbortController().signal);
+    await assert.rejects(exporter.start(new AbortController().signal), isStartError, 'a second start rejects too');
     const a = exporter.shutdown();
     const b = exporter.shutdown();
     assert.equal(a, b);
@@ -90,8 +95,10 @@ describe('OtelExporter lifecycle', () => {
     await exporter.shutdown();
     assert.deepEqual(
       senders.made.map((m) => m.sender.shutdowns),
-      [1],
+      [1, 1],
+      'the periodic and the final sender, each shut down once',
     );
+    await assert.rejects(exporter.start(new AbortController().signal), isStartError);
   });
 
   it('start rejects at once on an aborted signal', async () => {
@@ -214,7 +221,7 @@ describe('OtelExporter resources', () => {
     await exporter.shutdown();
   });
 
-  it('shutdown flushes the last values once', async () => {
+  it('shutdown flushes the last values once, through a sender bounded by the final flush\'s share of the budget', async () => {
     const ctx = context();
     const senders = memorySenders();
     const exporter = new OtelExporter({ ...config, exportTimeout: 10_000 }, ctx, { createExporter: senders.createExporter });
@@ -224,10 +231,13 @@ describe('OtelExporter resources', () => {
     await exporter.shutdown();
     assert.deepEqual(
       senders.made.map((m) => [m.timeoutMillis, m.sender.batches.length]),
-      [[10_000, 1]],
-      'one request, the final flush',
+      [
+        [10_000, 0],
+        [4_000, 1],
+      ],
+      'periodic sender: exportTimeout, nothing sent; final sender: 80 % of the 5 s budget, one request',
     );
-    const device = byResource(senders.made[0]!.sender.batches[0]!).get('rds1')!;
+    const device = byResource(senders.made[1]!.sender.batches[0]!).get('rds1')!;
     assert.equal(valueFor(device.metrics.get('rds.connection.state'), { target: 'rds1' }), 0, 'final flush carried the last value');
     ctx.hub.emit({ type: 'state-changed', target: 'rds1', at: 3_000, from: 'disconnected', to: 'connected', reason: 'connected' });
     assert.equal(senders.batches().length, 1, 'nothing after shutdown');
@@ -247,7 +257,7 @@ describe('OtelExporter resources', () => {
   });
 });
 
-describe('OtelExporter failures', () => {
+describe('OtelExporter failures and the shutdown budget', () => {
   it('a failed export is counted in rds_exporter_errors_total{exporter="otel"} for every exporter', async () => {
     const ctx = context();
     const seen: MetricUpdate[] = [];
@@ -267,10 +277,56 @@ describe('OtelExporter failures', () => {
     await exporter.shutdown();
   });
 
+  it('shutdown keeps to shutdownTimeoutMs against a sender that never answers; the failed final flush is logged and counted', async () => {
+    const clock = new FakeClock();
+    const lines: string[] = [];
+    const ctx = { ...context(createLogger('warn', {}, { write: (s: string) => void lines.push(s) })), clock, shutdownTimeoutMs: 3_000 };
+    const counted: number[] = [];
+    ctx.hub.subscribe('watcher', { record: (u) => void (u.op === 'add' && u.metric === Metrics.exporterErrors && u.value > 0 && counted.push(u.value)) });
+    let exports = 0;
+    const silent: BatchMetricExporter = {
+      exportBatch: () => void exports++, // accepts the batch and never calls back
+      export: () => void exports++,
+      forceFlush: () => new Promise(() => undefined),
+      shutdown: () => new Promise(() => undefined),
+    };
+    // exportTimeout far above the budget: only the budget can end the shutdown in time.
+    const exporter = new OtelExporter({ ...config, exportTimeout: 600_000 }, ctx, { createExporter: async () => () => silent });
+    await exporter.start(new AbortController().signal);
+    ctx.hub.emit({ type: 'state-changed', target: 'rds1', at: 1, from: 'idle', to: 'connected', reason: 'connected' });
+    let resolved = false;
+    const stopping = exporter.shutdown().then(() => void (resolved = true));
+    await clock.tickAsync(2_999);
+    assert.equal(resolved, false, 'still flushing 1 ms before the budget runs out');
+    await clock.tickAsync(1);
+    assert.equal(resolved, true, 'resolved when the budget ran out');
+    await stopping;
+    assert.equal(exports, 1, 'the final flush was attempted, once');
+    assert.equal(exporter.failedExports, 1);
+    assert.deepEqual(counted, [1], 'counted once in rds_exporter_errors_total{exporter="otel"}');
+    assert.equal(lines.length, 1, `logged once: ${lines.join('')}`);
+    assert.match(lines[0]!, /final OTLP flush did not complete within the shutdown budget/);
+    assert.equal(clock.pendingTimers(), 0, 'no timer of ours survives the shutdown');
+  });
+
+  it('a final flush the collector refuses is logged and counted, and shutdown does not wait for the budget', async () => {
+    const clock = new FakeClock();
+    const lines: string[] = [];
+    const ctx = { ...context(createLogger('warn', {}, { write: (s: string) => void lines.push(s) })), clock };
+    const refusing = new InMemoryBatchExporter();
+    refusing.exportBatch = (_b, cb) => cb({ code: 1, error: new Error('503 Service Unavailable') });
+    const exporter = new OtelExporter(config, ctx, { createExporter: async () => () => refusing });
+    await exporter.start(new AbortController().signal);
+    await exporter.shutdown(); // no clock tick needed
+    assert.equal(exporter.failedExports, 1);
+    assert.equal(lines.length, 1, `one line, not also "will keep trying": ${lines.join('')}`);
+    assert.ok(lines[0]!.includes('final OTLP flush failed') && lines[0]!.includes('503'), lines[0]);
+  });
+
   it('never logs header values, even when exports fail against a real OTLP exporter', async () => {
     const lines: string[] = [];
     const logger = createLogger('trace', {}, { write: (s: string) => void lines.push(s) });
-    const ctx = context(logger);
+    const ctx = { ...context(logger), clock: { now: () => 0, sleep: () => new Promise<void>(() => undefined) } };
     // A port with nothing listening: every export fails with ECONNREFUSED.
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
