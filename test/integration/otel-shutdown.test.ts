@@ -4,11 +4,20 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { metricsOf, OtlpReceiver, pointWith, valueOf, type OtlpTransport } from '../support/otlp-receiver.js';
+import { SilentCollector } from '../support/otlp-silent-collector.js';
 
 const CHILD = fileURLToPath(new URL('../support/otlp-shutdown-child.js', import.meta.url));
 
+/** What the child reports on its last line (see otlp-shutdown-child.ts). */
+interface ChildReport {
+  elapsedMs: number;
+  failedExports: number;
+  errorsCounted: number;
+  warnings: string[];
+}
+
 /** Runs the child agent; resolves with its exit code and output, or rejects if it does not exit by itself. */
-function runChild(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string }> {
+function runChild(args: string[], timeoutMs: number): Promise<{ code: number | null; out: string; report: () => ChildReport }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -20,7 +29,7 @@ function runChild(args: string[], timeoutMs: number): Promise<{ code: number | n
     }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, out });
+      resolve({ code, out, report: () => JSON.parse(out.trim().split('\n').at(-1)!) as ChildReport });
     });
   });
 }
@@ -63,6 +72,28 @@ describe('otel exporter shutdown in a real process', () => {
         assert.equal(dead.code, 0, dead.out);
       } finally {
         await receiver.restart();
+      }
+    });
+  }
+
+  // The default exportTimeout (10 s) against a 1.5 s share of the shutdown budget: before the budget
+  // existed, shutdown() waited the full export timeout (then the SDK's shutdown waited again).
+  const BUDGET_MS = 1500;
+  for (const protocol of ['http/protobuf', 'http/json', 'grpc'] as const satisfies readonly OtlpTransport[]) {
+    it(`${protocol}: a collector that accepts TCP and never answers: shutdown() keeps to its budget; the failed final flush is logged and counted`, async () => {
+      const silent = await SilentCollector.start();
+      try {
+        const run = await runChild([protocol, silent.urlFor(protocol), '1', '10s', String(BUDGET_MS)], 20_000);
+        assert.equal(run.code, 0, run.out);
+        const report = run.report();
+        assert.ok(silent.accepted >= 1, 'the exporter connected to the collector');
+        // The bound is kept by the exporter's clock; the slack covers event-loop latency on a busy machine.
+        assert.ok(report.elapsedMs <= BUDGET_MS + 1000, `shutdown() took ${report.elapsedMs} ms against a budget of ${BUDGET_MS} ms`);
+        assert.equal(report.failedExports, 1, 'the final flush counts as one failed export');
+        assert.equal(report.errorsCounted, 1, 'counted once in rds_exporter_errors_total{exporter="otel"}');
+        assert.deepEqual(report.warnings, ['final OTLP flush failed; the last values were not delivered'], 'the failed final flush is logged, once');
+      } finally {
+        await silent.stop();
       }
     });
   }

@@ -310,16 +310,51 @@ export function attributesOf(kvs: readonly KeyValue[] | undefined): Record<strin
   return out;
 }
 
-/** Every metric of an export, by name. */
+/**
+ * Every metric of an export, by name, across its resources: a metric reported under several
+ * resources (one per target) has the data points of all of them.
+ */
 export function metricsOf(e: ReceivedExport): Map<string, OtlpMetric> {
   const out = new Map<string, OtlpMetric>();
-  for (const rm of e.request.resourceMetrics ?? []) for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.set(m.name, m);
+  for (const rm of e.request.resourceMetrics ?? []) for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) out.set(m.name, mergeMetric(out.get(m.name), m));
   return out;
 }
 
-/** The resource attributes of an export's first resource. */
+function mergeMetric(seen: OtlpMetric | undefined, m: OtlpMetric): OtlpMetric {
+  if (!seen) return m;
+  const points = <T>(a: T[] | undefined, b: T[] | undefined): T[] => [...(a ?? []), ...(b ?? [])];
+  return {
+    ...seen,
+    ...(seen.gauge || m.gauge ? { gauge: { dataPoints: points(seen.gauge?.dataPoints, m.gauge?.dataPoints) } } : {}),
+    ...(seen.sum || m.sum ? { sum: { ...seen.sum, dataPoints: points(seen.sum?.dataPoints, m.sum?.dataPoints) } } : {}),
+    ...(seen.histogram || m.histogram ? { histogram: { ...seen.histogram, dataPoints: points(seen.histogram?.dataPoints, m.histogram?.dataPoints) } } : {}),
+  };
+}
+
+/** The resource attributes of an export's first resource (the agent's). */
 export function resourceOf(e: ReceivedExport): Record<string, string | number | boolean> {
   return attributesOf(e.request.resourceMetrics?.[0]?.resource?.attributes);
+}
+
+/** One resource of an export: its attributes, scope names and metrics by name. */
+export interface ReceivedResource {
+  readonly attributes: Record<string, string | number | boolean>;
+  readonly scopes: string[];
+  readonly metrics: Map<string, OtlpMetric>;
+}
+
+/** Every resource of an export, in the order they were sent. */
+export function resourcesOf(e: ReceivedExport): ReceivedResource[] {
+  return (e.request.resourceMetrics ?? []).map((rm) => {
+    const metrics = new Map<string, OtlpMetric>();
+    for (const sm of rm.scopeMetrics ?? []) for (const m of sm.metrics ?? []) metrics.set(m.name, m);
+    return { attributes: attributesOf(rm.resource?.attributes), scopes: (rm.scopeMetrics ?? []).map((sm) => sm.scope?.name ?? ''), metrics };
+  });
+}
+
+/** Every data point of a metric (gauge, sum or histogram). */
+export function pointsOf(m: OtlpMetric | undefined): Array<{ attributes?: KeyValue[] }> {
+  return m?.gauge?.dataPoints ?? m?.sum?.dataPoints ?? m?.histogram?.dataPoints ?? [];
 }
 
 /** The value of a gauge or sum point (int or double). */

@@ -1,24 +1,31 @@
 import 'reflect-metadata';
-import { type ExporterContext, type Logger } from '@rds-agent/core';
-import { MetricsHub, StatusStore, silentLogger, validateFragment, type MonitorEvent } from '@rds-agent/core/host';
+import type { ExporterContext, Logger } from '@rds-agent/core';
+import { MetricsHub, StatusStore, SystemClock, silentLogger, validateFragment, type MonitorEvent } from '@rds-agent/core/host';
 import { otelExporterDefinition, type OtelExporter, type OtelExporterConfig } from '@rds-agent/exporter-otel';
 
 export const AGENT_VERSION = '0.1.0-test';
 
-/** A hub + status store wired like the agent wires them, and the context an exporter gets. */
-export function agentCore(logger: Logger = silentLogger()): { hub: MetricsHub; status: StatusStore; context: ExporterContext } {
-  const hub = new MetricsHub(logger, AGENT_VERSION, undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'] });
+/**
+ * A hub + status store wired like the agent wires them, and the context an exporter gets (shutdown
+ * budget 5 s and the rds-ssh transport's `rds_target_info` labels unless given).
+ */
+export function agentCore(
+  logger: Logger = silentLogger(),
+  options: { shutdownTimeoutMs?: number; targetInfoLabels?: readonly string[] } = {},
+): { hub: MetricsHub; status: StatusStore; context: ExporterContext } {
+  const hub = new MetricsHub(logger, AGENT_VERSION, undefined, { targetInfoLabels: options.targetInfoLabels ?? ['host_key_verification', 'probe_mode'] });
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const context: ExporterContext = {
     name: 'otel',
     logger,
-    clock: { now: () => Date.now(), sleep: () => Promise.resolve() },
+    // The real clock, as in the agent: the shutdown budget is kept on it.
+    clock: new SystemClock(),
     metrics: hub,
     status,
     version: AGENT_VERSION,
     catalog: hub.catalog,
-    shutdownTimeoutMs: 5000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 5000,
   };
   return { hub, status, context };
 }

@@ -27,7 +27,7 @@ export interface OtelExporterConfig {
   readonly headers: Readonly<Record<string, string>>;
   /** Time between two exports. @default 60000 (60 s, the OpenTelemetry default) */
   readonly exportInterval: number;
-  /** Deadline of one export, retries included; also the deadline of the final flush at shutdown. @default 10000 */
+  /** Deadline of one export, retries included; the final flush at shutdown gets at most this and at most FINAL_FLUSH_SHARE of the shutdown budget. @default 10000 */
   readonly exportTimeout: number;
   /** @default null (env OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else 'cumulative') */
   readonly temporality: 'cumulative' | 'delta' | null;
@@ -115,7 +115,7 @@ export const otelConfigSchema = {
     default: 60_000,
   },
   exportTimeout: {
-    doc: 'Deadline of one export including its retries, and of the final flush at shutdown. Must not exceed exportInterval.',
+    doc: 'Deadline of one export including its retries. Must not exceed exportInterval. The final flush at shutdown gets at most this and at most 80% of the exporter\'s share (half) of shutdownTimeout.',
     format: 'duration',
     default: 10_000,
   },
@@ -139,7 +139,7 @@ export const otelConfigSchema = {
   },
   resourceAttributes: {
     doc:
-      'Resource attributes added to service.name=rds-agent, service.version, host.name; they win over those and OTEL_RESOURCE_ATTRIBUTES, except service.version. ' +
+      'Resource attributes of the agent resource and of every target resource. They win over the defaults (service.name=rds-agent, host.name, a derived service.instance.id) and OTEL_RESOURCE_ATTRIBUTES, except service.version; host.*, os.*, device.* and server.* ones describe the agent\'s machine and stay off target resources. ' +
       'A mapping of strings; write dotted names as keys ("deployment.environment": prod) or nested (deployment: { environment: prod }).',
     format: Object,
     default: {},

@@ -6,7 +6,7 @@ import { definePlugin } from '@rds-agent/core';
 import { otelExporterDefinition } from './otel-exporter-definition.js';
 
 export { otelExporterDefinition } from './otel-exporter-definition.js';
-export { OtelExporter, METER_NAME, type OtelExporterOptions } from './otel-exporter.js';
+export { OtelExporter, METER_NAME, FINAL_FLUSH_SHARE, type OtelExporterOptions } from './otel-exporter.js';
 export {
   otelConfigSchema,
   validateOtelConfig,
@@ -16,8 +16,12 @@ export {
   type OtlpProtocol,
 } from './config.js';
 export { CatalogInstruments } from './instruments/catalog-instruments.js';
-export { buildResource, SERVICE_NAME } from './resource/build-resource.js';
-export { resolveEndpoint } from './export/create-otlp-exporter.js';
+export { agentResourceAttributes, buildResource, sharedResourceAttributes, MACHINE_NAMESPACES, SERVICE_NAME } from './resource/build-resource.js';
+export { deviceAttributes, DEVICE_OS_NAME, type DeviceFacts } from './resource/device-attributes.js';
+export { serviceInstanceId, SERVICE_INSTANCE_NAMESPACE } from './resource/service-instance-id.js';
+export { createOtlpExporterFactory, resolveEndpoint } from './export/create-otlp-exporter.js';
+export type { BatchExporterFactory, BatchMetricExporter, ExportResult } from './export/batch-metric-exporter.js';
+export { InMemoryBatchExporter } from './export/in-memory-batch-exporter.js';
 
 const plugin = definePlugin({
   name: '@rds-agent/exporter-otel',

@@ -232,11 +232,8 @@ export class Agent {
     const running = this.exporters.get(type);
     if (!running) return;
     this.exporters.delete(type);
-    try {
-      await running.exporter.forceFlush();
-    } catch (err) {
-      this.logger.warn({ exporter: type, err: (err as Error).message }, 'final flush failed');
-    }
+    // shutdown() flushes what it can within the exporter's share of shutdownTimeout (the contract);
+    // a separate forceFlush first would not be bounded by that share and could use up the whole stop.
     try {
       await running.exporter.shutdown();
     } catch (err) {

@@ -21,10 +21,17 @@ function recordingLogger(lines: Line[]): Logger {
 class ScriptedExporter implements PushMetricExporter {
   fail = false;
   throws = false;
+  /** Keep the callback instead of answering (a collector that never answers). */
+  hang = false;
   exports = 0;
+  readonly pending: Array<(r: { code: number; error?: Error }) => void> = [];
   export(_m: ResourceMetrics, cb: (r: { code: number; error?: Error }) => void): void {
     this.exports++;
     if (this.throws) throw new Error('boom');
+    if (this.hang) {
+      this.pending.push(cb);
+      return;
+    }
     cb(this.fail ? { code: 1, error: new Error('connect ECONNREFUSED 127.0.0.1:4318') } : { code: 0 });
   }
   forceFlush = (): Promise<void> => Promise.resolve();
@@ -98,5 +105,31 @@ describe('AccountingExporter', () => {
     assert.equal(s.exporter.selectAggregationTemporality(InstrumentType.OBSERVABLE_GAUGE), AggregationTemporality.DELTA);
     assert.equal(s.exporter.selectAggregationTemporality(InstrumentType.COUNTER), AggregationTemporality.CUMULATIVE);
     assert.equal(s.exporter.selectAggregationTemporality(InstrumentType.HISTOGRAM), AggregationTemporality.CUMULATIVE);
+  });
+
+  it('abandon() fails the exports in flight at once, counted once each; their late answers and later exports are not counted', () => {
+    const s = setup();
+    s.inner.hang = true;
+    s.run();
+    s.run();
+    assert.deepEqual(s.results, []);
+    assert.equal(s.exporter.abandon(new Error('shutdown budget ran out')), 2);
+    assert.deepEqual(s.results, [1, 1]);
+    assert.equal(s.counted(), 2);
+    assert.equal(s.lines[0]!.obj['err'], 'shutdown budget ran out');
+    for (const late of s.inner.pending) late({ code: 0 });
+    s.run();
+    assert.deepEqual(s.results, [1, 1, 1], 'a later export fails at once');
+    assert.equal(s.counted(), 2, 'neither the late answers nor the later export are counted');
+    assert.equal(s.exporter.failures, 2);
+    assert.equal(s.exporter.abandon(new Error('again')), 0);
+  });
+
+  it('recordFailure() counts and logs an export that never reached the SDK exporter', () => {
+    const s = setup();
+    s.exporter.recordFailure(new Error('collect failed'));
+    assert.equal(s.counted(), 1);
+    assert.equal(s.exporter.failures, 1);
+    assert.equal(s.lines[0]!.obj['err'], 'collect failed');
   });
 });

@@ -1,10 +1,6 @@
 import { AggregationTemporality, AggregationType, InstrumentType, type AggregationOption, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Clock, Logger } from '@rds-agent/core';
-
-type ExportResult = Parameters<Parameters<PushMetricExporter['export']>[1]>[0];
-
-/** `ExportResultCode.SUCCESS` of @opentelemetry/core (not a direct dependency). */
-const SUCCESS = 0;
+import { FAILED, SUCCESS, type ExportResult } from './batch-metric-exporter.js';
 
 /** A collector outage is logged once, then at most this often (ms of Clock time), then "recovered". */
 export const FAILURE_LOG_INTERVAL_MS = 60_000;
@@ -27,7 +23,9 @@ export interface ExportAccounting {
  * reporting a series after its callback stops observing it, which would resurrect the gauges of
  * removed targets. A gauge's exported value is its last value under either temporality.
  *
- * After {@link close} exports succeed at once without sending (the final flush already ran).
+ * After {@link close} exports succeed at once without sending (the final flush already ran). When
+ * the shutdown budget runs out, {@link abandon} fails every export still in flight at once (counted
+ * like any failure; the late answer of the SDK exporter is ignored).
  */
 export class AccountingExporter implements PushMetricExporter {
   private failuresSinceLog = 0;
@@ -35,7 +33,11 @@ export class AccountingExporter implements PushMetricExporter {
   private failing = false;
   private lastLogAt = Number.NEGATIVE_INFINITY;
   private closed = false;
+  private abandoned = false;
+  private logging = true;
   private totalFailures = 0;
+  /** Completions of the exports in flight, so {@link abandon} can end them. */
+  private readonly inFlight = new Set<(result: ExportResult) => void>();
 
   constructor(
     private readonly inner: PushMetricExporter,
@@ -50,6 +52,10 @@ export class AccountingExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    if (this.abandoned) {
+      resultCallback({ code: FAILED, error: new Error('OTLP exporter is shut down') });
+      return;
+    }
     if (this.closed) {
       resultCallback({ code: SUCCESS });
       return;
@@ -58,16 +64,18 @@ export class AccountingExporter implements PushMetricExporter {
     const finish = (result: ExportResult): void => {
       if (done) return;
       done = true;
+      this.inFlight.delete(finish);
       try {
         this.account(result);
       } finally {
         resultCallback(result);
       }
     };
+    this.inFlight.add(finish);
     try {
       this.inner.export(metrics, finish);
     } catch (err) {
-      finish({ code: 1, error: err instanceof Error ? err : new Error(String(err)) });
+      finish({ code: FAILED, error: err instanceof Error ? err : new Error(String(err)) });
     }
   }
 
@@ -78,6 +86,31 @@ export class AccountingExporter implements PushMetricExporter {
   /** Makes further exports no-ops (the final flush has run); the SDK's shutdown then sends nothing twice. */
   close(): void {
     this.closed = true;
+  }
+
+  /**
+   * Ends every export still in flight now, as failed with `error` (each counted and logged once),
+   * and fails later exports at once without counting them. Returns how many were ended.
+   */
+  abandon(error: Error): number {
+    this.closed = true;
+    this.abandoned = true;
+    const pending = [...this.inFlight];
+    for (const finish of pending) finish({ code: FAILED, error });
+    return pending.length;
+  }
+
+  /**
+   * Stops logging export outcomes (failures are still counted): at shutdown the exporter logs the
+   * final flush's outcome itself, and "will keep trying" would no longer be true.
+   */
+  stopLogging(): void {
+    this.logging = false;
+  }
+
+  /** Counts and logs a failed export that never reached the SDK exporter. */
+  recordFailure(error: Error): void {
+    this.account({ code: FAILED, error });
   }
 
   shutdown(): Promise<void> {
@@ -97,7 +130,7 @@ export class AccountingExporter implements PushMetricExporter {
   private account(result: ExportResult): void {
     const now = this.clock.now();
     if (result.code === SUCCESS) {
-      if (this.failing) {
+      if (this.failing && this.logging) {
         this.failing = false;
         this.logger.info({ failedExports: this.outageFailures }, 'OTLP export recovered');
         this.failuresSinceLog = 0;
@@ -113,6 +146,7 @@ export class AccountingExporter implements PushMetricExporter {
     } catch {
       // Counting must never break exporting.
     }
+    if (!this.logging) return;
     // Only the error's message: never the request, whose headers may carry credentials.
     const error = result.error?.message ?? 'export failed';
     if (!this.failing) {

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
 import { AgentError, ErrorCode } from '@rds-agent/core';
 import type { OtelExporterConfig } from '../config.js';
-import { createOtlpExporter, resolveEndpoint } from './create-otlp-exporter.js';
+import { createOtlpExporterFactory, resolveEndpoint } from './create-otlp-exporter.js';
+
+const createOtlpExporter = async (config: OtelExporterConfig, env: Record<string, string>) => (await createOtlpExporterFactory(config, env))(config.exportTimeout);
 
 const base: OtelExporterConfig = {
   endpoint: null,
@@ -30,7 +32,7 @@ describe('resolveEndpoint', () => {
   });
 });
 
-describe('createOtlpExporter', () => {
+describe('createOtlpExporterFactory', () => {
   for (const protocol of ['http/protobuf', 'http/json', 'grpc'] as const) {
     it(`${protocol}: temporality from config, else from OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else cumulative`, async () => {
       const delta = await createOtlpExporter({ ...base, protocol, temporality: 'delta' }, {});
