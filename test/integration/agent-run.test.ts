@@ -152,7 +152,7 @@ describe('rds-agent run (child process against RDS simulators)', () => {
       `${FAST_SETTINGS.replace('initialInterval: 100ms', 'initialInterval: 30s').replace('maxInterval: 500ms', 'maxInterval: 30s')}targets:\n${simTarget('rds-a', a, keys[0]!)}${PROM}`,
     );
     const agent = start(file);
-    await agent.waitForLog((l) => l.target === 'rds-a' && l.msg === 'connection attempt failed', { description: 'first failed attempt' });
+    await agent.waitForLog((l) => l.target === 'rds-a' && String(l.msg).startsWith('connection attempt 1 failed (refused)') && l['delayMs'] === 30_000, { description: 'first failed attempt' });
     agent.signal('SIGTERM');
     const exit = await agent.waitForExit(20_000);
     assert.equal(exit.code, 0, `graceful stop within shutdownTimeout\n${agent.stdout}`);

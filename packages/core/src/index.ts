@@ -19,7 +19,7 @@ export type { BackoffStrategy, BackoffDefinition, BackoffDeps } from './backoff/
 export { STOP } from './backoff/backoff.js';
 export { applyJitter } from './backoff/jitter.js';
 export type { MetricsExporter, MetricStream, ExporterContext, ExporterDefinition } from './metrics/exporter.js';
-export type { MetricUpdate, MetricSink, Labels } from './metrics/metric-update.js';
+export type { MetricUpdate, MetricSink, Labels, HistogramState } from './metrics/metric-update.js';
 export type { StatusReader, TargetStatus, ReadinessRule } from './metrics/status-store.js';
 export type { ConnectionState } from './monitor/events.js';
 export type { ReconnectHook, ReconnectInfo } from './monitor/reconnect-hook.js';
@@ -42,6 +42,8 @@ export { schemaDefaults, type ConfigSchema, type SchemaLeaf, type UntypedSchema 
 export { parseDuration, formatDuration, MAX_TIMER_MS } from './config/duration.js';
 
 // Signals: deadlines, linked signals, the TransportError of an aborted operation.
-export { withDeadline } from './signals/deadline.js';
+export { withDeadline, MIN_STALL_MS, type DeadlineOptions } from './signals/deadline.js';
+export { NO_LOOP_LAG, type LoopLag } from './clock/loop-lag.js';
 export { linkSignals, abortedError, type LinkedSignal } from './signals/link-signals.js';
+export { Semaphore } from './signals/semaphore.js';
 export { abortReason, isAbortError } from './clock/clock.js';

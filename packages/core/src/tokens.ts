@@ -1,6 +1,8 @@
 import type { InjectionToken } from 'tsyringe';
 import type { BackoffStrategy } from './backoff/backoff.js';
 import type { Clock } from './clock/clock.js';
+import type { LoopLag } from './clock/loop-lag.js';
+import type { Semaphore } from './signals/semaphore.js';
 import type { Random } from './clock/random.js';
 import type { TargetConfig } from './config/agent-config.js';
 import type { Logger } from './logging/logger.js';
@@ -33,6 +35,10 @@ export const AgentScope = {
   EventSink: token<MonitorEventSink>('agent', 'EventSink'),
   /** The latest state per target (`/status`, the landing page, `rds-agent status`). */
   Status: token<StatusStore>('agent', 'Status'),
+  /** The agent's own event-loop delay; probe and connect deadlines consult it. */
+  LoopLag: token<LoopLag>('agent', 'LoopLag'),
+  /** Bounds concurrent connection handshakes across all targets. */
+  ConnectGate: token<Semaphore>('agent', 'ConnectGate'),
   /** Hooks run after every (re)connection of every target, besides those plugins registered. */
   ReconnectHooks: token<readonly NamedReconnectHook[]>('agent', 'ReconnectHooks'),
 } as const;

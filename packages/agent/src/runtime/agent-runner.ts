@@ -154,11 +154,13 @@ export class AgentRunner {
       } else {
         this.logger.error({ file: this.prepared.file, err: (err as Error).message }, 'config reload failed: keeping the running configuration');
       }
+      this.agent.recordReload(false);
       return undefined;
     }
     // The agent's component registry is fixed at start: a new plugin needs a restart, not a reload.
     if (!isDeepStrictEqual(next.config.plugins, this.prepared.config.plugins)) {
       this.logger.error({ file: next.file }, 'config reload rejected: the plugins list changed; restart the agent to load or unload plugins');
+      this.agent.recordReload(false);
       return undefined;
     }
     try {
@@ -168,6 +170,7 @@ export class AgentRunner {
       return summary;
     } catch (err) {
       this.logger.error({ err: (err as Error).message }, 'config reload failed while applying it');
+      this.agent.recordReload(false);
       return undefined;
     }
   }

@@ -15,6 +15,12 @@ import type { ComponentRegistry } from '../plugin/component-registry.js';
 import { assembleTarget } from '../target/target-assembly.js';
 import type { TargetRuntime } from '../target/target-runtime.js';
 import { AgentScope } from '../tokens.js';
+import { ClockLoopLag } from '../clock/loop-lag.js';
+import { Metrics } from '../metrics/catalog.js';
+import { Semaphore } from '../signals/semaphore.js';
+
+/** The event-loop lag gauge shows the longest delay seen over this window. */
+const LAG_REPORT_WINDOW_MS = 10_000;
 
 /** @internal */
 export interface AgentOptions {
@@ -66,6 +72,8 @@ export class Agent {
   private readonly targets = new Map<string, { readonly config: TargetConfig; readonly runtime?: TargetRuntime }>();
   private readonly exporters = new Map<string, RunningExporter>();
   private phase: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  private readonly lag: ClockLoopLag;
+  private readonly lagReport = new AbortController();
   private stopping?: Promise<{ timedOut: boolean }>;
 
   constructor(options: AgentOptions) {
@@ -81,6 +89,9 @@ export class Agent {
     this.root.register(AgentScope.Logger, { useValue: this.logger });
     this.root.register(AgentScope.Registry, { useValue: this.registry });
     this.root.register(AgentScope.ReconnectHooks, { useValue: options.reconnectHooks ?? [] });
+    this.lag = new ClockLoopLag(this.clock);
+    this.root.register(AgentScope.LoopLag, { useValue: this.lag });
+    this.root.register(AgentScope.ConnectGate, { useValue: new Semaphore(this.config.connectConcurrency) });
     this.root.register(AgentScope.Hub, {
       useFactory: instanceCachingFactory((c) => {
         const registry = c.resolve(AgentScope.Registry);
@@ -131,7 +142,7 @@ export class Agent {
     this.phase = 'starting';
     try {
       for (const ec of this.config.exporters) {
-        if (ec.enabled) await this.startExporter(ec, signal);
+        if (ec.enabled) this.exporters.set(ec.type, await this.startExporter(ec, signal));
       }
     } catch (err) {
       await this.shutdownExporters();
@@ -139,8 +150,11 @@ export class Agent {
       throw err;
     }
     if (this.config.exporters.every((e) => !e.enabled)) this.logger.warn('no exporter is enabled: metrics are collected but not exported');
+    this.lag.start();
+    void this.reportLag();
     for (const tc of this.config.targets) this.startTarget(tc);
     this.phase = 'running';
+    this.recordReload(true); // the config the agent started with is its first successful load
     this.logger.info({ targets: this.config.targets.length, exporters: this.enabledExporterTypes() }, 'agent started');
   }
 
@@ -183,28 +197,92 @@ export class Agent {
       const running = this.exporters.get(ec.type);
       const same = running ? isDeepStrictEqual(running.config, ec) : !ec.enabled;
       if (same) continue;
-      if (running) await this.shutdownExporter(ec.type);
-      if (ec.enabled) {
-        try {
-          await this.startExporter(ec, new AbortController().signal);
-        } catch (err) {
-          summary.exporterErrors.push(`${ec.type}: ${(err as Error).message}`);
-          this.logger.error({ exporter: ec.type, err: (err as Error).message }, 'exporter failed to start after reload');
-          continue;
-        }
+      if (!ec.enabled) {
+        await this.shutdownExporter(ec.type);
+        summary.exportersRestarted.push(ec.type);
+        continue;
       }
-      summary.exportersRestarted.push(ec.type);
+      const error = await this.replaceExporter(ec, running);
+      if (error) summary.exporterErrors.push(`${ec.type}: ${error.message}`);
+      else summary.exportersRestarted.push(ec.type);
     }
     this.config = next;
-    this.logger.info(summary, 'config reloaded');
+    const ok = summary.exporterErrors.length === 0;
+    this.recordReload(ok);
+    if (ok) this.logger.info(summary, 'config reloaded');
+    else this.logger.error(summary, 'config reloaded with errors: an exporter kept its previous settings or stopped (see exporterErrors)');
     return summary;
+  }
+
+  /**
+   * Records the outcome of a reload in `rds_agent_config_last_reload_successful` (and, on success,
+   * the time in `rds_agent_config_last_reload_success_timestamp_seconds`), as Prometheus does for its
+   * own reloads. The runner reports a reload it refused (an invalid config) here too.
+   */
+  recordReload(ok: boolean): void {
+    this.hub.publish({ op: 'set', metric: Metrics.configReloadSuccessful, labels: {}, value: ok ? 1 : 0 });
+    if (ok) this.hub.publish({ op: 'set', metric: Metrics.configReloadSuccessTimestamp, labels: {}, value: this.clock.now() / 1000 });
+  }
+
+  /**
+   * Starts an exporter with new settings before the running one stops, so there is never a moment
+   * without an endpoint; the new one starts with every series at its current value (the hub replays
+   * them). When the new one cannot start while the old runs (it needs what the old holds, such as the
+   * same port), the old one hands over: it stops, the new one starts, and if that fails too the old
+   * settings are started again. Returns the error of a failed switch; the exporter then runs with its
+   * old settings (or, when even those cannot start again, not at all).
+   */
+  private async replaceExporter(ec: ExporterConfig, running: RunningExporter | undefined): Promise<Error | undefined> {
+    const signal = new AbortController().signal;
+    let firstError: Error | undefined;
+    try {
+      const started = await this.startExporter(ec, signal);
+      this.exporters.delete(ec.type);
+      if (running) await this.stopExporter(ec.type, running);
+      this.exporters.set(ec.type, started);
+      return undefined;
+    } catch (err) {
+      firstError = err as Error;
+    }
+    if (!running) {
+      this.logger.error({ exporter: ec.type, err: firstError.message }, 'exporter failed to start after reload');
+      return firstError;
+    }
+    this.exporters.delete(ec.type);
+    await this.stopExporter(ec.type, running);
+    try {
+      this.exporters.set(ec.type, await this.startExporter(ec, signal));
+      return undefined;
+    } catch (err) {
+      const error = err as Error;
+      try {
+        this.exporters.set(ec.type, await this.startExporter(running.config, signal));
+        this.logger.error({ exporter: ec.type, err: error.message }, 'exporter failed to start with the new settings; kept its previous settings');
+      } catch (again) {
+        this.logger.error({ exporter: ec.type, err: error.message, previous: (again as Error).message }, 'exporter failed to start with the new settings and with the previous ones: it is not running');
+      }
+      return error;
+    }
+  }
+
+  /** Publishes the agent's recent event-loop delay every second (`rds_agent_event_loop_lag_seconds`). */
+  private async reportLag(): Promise<void> {
+    const signal = this.lagReport.signal;
+    while (!signal.aborted) {
+      this.hub.publish({ op: 'set', metric: Metrics.eventLoopLag, labels: {}, value: this.lag.maxLagWithin(LAG_REPORT_WINDOW_MS) / 1000 });
+      try {
+        await this.clock.sleep(1000, signal);
+      } catch {
+        return;
+      }
+    }
   }
 
   private enabledExporterTypes(): string[] {
     return [...this.exporters.keys()];
   }
 
-  private async startExporter(ec: ExporterConfig, signal: AbortSignal): Promise<void> {
+  private async startExporter(ec: ExporterConfig, signal: AbortSignal): Promise<RunningExporter> {
     const definition = this.registry.exporter(ec.type);
     if (!definition) throw new AgentError(ErrorCode.CONFIG, `exporters.${ec.type}: no plugin provides this exporter`);
     const exporter = definition.create(ec.options, {
@@ -225,13 +303,17 @@ export class Agent {
       if (err instanceof AgentError) throw err;
       throw new AgentError(ErrorCode.EXPORTER_START, `exporters.${ec.type}: failed to start: ${(err as Error).message}`, { cause: err });
     }
-    this.exporters.set(ec.type, { config: ec, exporter });
+    return { config: ec, exporter };
   }
 
   private async shutdownExporter(type: string): Promise<void> {
     const running = this.exporters.get(type);
     if (!running) return;
     this.exporters.delete(type);
+    await this.stopExporter(type, running);
+  }
+
+  private async stopExporter(type: string, running: RunningExporter): Promise<void> {
     // shutdown() flushes what it can within the exporter's share of shutdownTimeout (the contract);
     // a separate forceFlush first would not be bounded by that share and could use up the whole stop.
     try {
@@ -240,6 +322,7 @@ export class Agent {
       this.logger.error({ exporter: type, err: (err as Error).message }, 'exporter shutdown failed');
     }
   }
+
 
   private async shutdownExporters(): Promise<void> {
     await Promise.all([...this.exporters.keys()].reverse().map((t) => this.shutdownExporter(t)));
@@ -295,6 +378,8 @@ export class Agent {
       ),
     ]);
     deadline.abort();
+    this.lagReport.abort();
+    await this.lag.close();
     if (timedOut) this.logger.warn({ timeoutMs: this.config.shutdownTimeout }, 'shutdown deadline passed; exiting without waiting for the rest');
     await this.root.dispose();
     this.phase = 'stopped';

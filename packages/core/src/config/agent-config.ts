@@ -38,6 +38,8 @@ export interface AgentConfig {
   readonly logFormat: 'auto' | 'json' | 'pretty';
   /** How long a graceful stop may take before the agent gives up waiting (ms). */
   readonly shutdownTimeout: number;
+  /** Most connection handshakes in flight at once across all targets. @default 16 */
+  readonly connectConcurrency: number;
   readonly monitor: MonitorSettings;
   readonly backoff: BackoffSettings;
   readonly targets: readonly TargetConfig[];

@@ -240,6 +240,7 @@ export function validateAgentConfig(
     logLevel: root.value['logLevel'],
     logFormat: root.value['logFormat'],
     shutdownTimeout: root.value['shutdownTimeout'],
+    connectConcurrency: root.value['connectConcurrency'],
     monitor: defaults,
     backoff: backoff.value!,
     targets,

@@ -18,5 +18,11 @@ export const CORE_SCHEMA = {
     default: 10000,
     min: 100,
   },
+  connectConcurrency: {
+    doc: 'Most connection handshakes (TCP + SSH key exchange + authentication) in flight at once across all targets, at start-up and in mass recovery; the others wait their turn (their connect deadline starts when they begin). Keeps 1,000 targets connecting on the first attempt on a busy 2-core host.',
+    format: 'positive-int',
+    default: 16,
+    max: 10000,
+  },
   monitor: MONITOR_SCHEMA,
 } as const satisfies ConfigSchema;

@@ -69,8 +69,28 @@ describe('toMetricUpdates (the one event -> metric mapping)', () => {
       ],
     ],
     [{ ...base, type: 'disconnected', reason: 'timeout', detectedBy: 'probe' }, [['add', 'rds_disconnects_total', { target: 'a', reason: 'timeout' }, 1]]],
-    [{ ...base, type: 'probe', outcome: 'ok', latencyMs: 12 }, [['observe', 'rds_probe_duration_seconds', { target: 'a' }, 0.012]]],
-    [{ ...base, type: 'probe', outcome: 'failed', latencyMs: 3000, reason: 'timeout' }, []],
+    [
+      { ...base, type: 'probe', outcome: 'ok', latencyMs: 12 },
+      [
+        ['observe', 'rds_probe_duration_seconds', { target: 'a' }, 0.012],
+        ['add', 'rds_probes_total', { target: 'a', result: 'ok' }, 1],
+      ],
+    ],
+    [
+      { ...base, type: 'probe', outcome: 'failed', latencyMs: 3000, reason: 'timeout' },
+      [
+        ['observe', 'rds_probe_duration_seconds', { target: 'a' }, 3],
+        ['add', 'rds_probes_total', { target: 'a', result: 'timeout' }, 1],
+      ],
+    ],
+    [
+      { ...base, type: 'probe', outcome: 'failed', latencyMs: 40, reason: 'unhealthy' },
+      [
+        ['observe', 'rds_probe_duration_seconds', { target: 'a' }, 0.04],
+        ['add', 'rds_probes_total', { target: 'a', result: 'failed' }, 1],
+      ],
+    ],
+    [{ ...base, type: 'deadline-extended', phase: 'probe', stalledMs: 900 }, [['add', 'rds_deadline_extensions_total', { target: 'a', phase: 'probe' }, 1]]],
     [{ ...base, type: 'backoff', delayMs: 4000, nextAttemptAt: 8000 }, [['set', 'rds_backoff_delay_seconds', { target: 'a' }, 4]]],
     [{ ...base, type: 'hook-failed', hook: 'h', message: 'm' }, [['add', 'rds_reconnect_hook_errors_total', { target: 'a' }, 1]]],
     [
@@ -93,15 +113,26 @@ describe('toMetricUpdates (the one event -> metric mapping)', () => {
 });
 
 describe('MetricsHub', () => {
-  it('publishes build info and replays current gauges to late subscribers, not counters', () => {
+  it('gives a late subscriber (an exporter re-created by a reload) every series at its current value', () => {
     const hub = new MetricsHub(silentLogger(), '2.0.0');
     hub.emit({ ...base, type: 'state-changed', from: 'idle', to: 'connected', reason: 'connected' });
     hub.emit({ ...base, type: 'disconnected', reason: 'network', detectedBy: 'transport' });
+    hub.emit({ ...base, type: 'disconnected', reason: 'network', detectedBy: 'transport' });
+    hub.emit({ ...base, type: 'attempt', attempt: 1, outcome: 'failure', durationMs: 3, error: { code: 'RDS_AGENT_ERR_REFUSED', reason: 'refused', message: 'x', retryable: true } });
+    hub.emit({ ...base, type: 'recovered', outageMs: 2500, attempts: 2 });
+    hub.emit({ ...base, type: 'recovered', outageMs: 500, attempts: 1 });
     const late = new RecordingExporter();
     hub.subscribe('late', late);
     assert.equal(late.value(Metrics.buildInfo, { version: '2.0.0' }), 1);
     assert.equal(late.value(Metrics.connectionState, { target: 'a' }), 1);
-    assert.equal(late.value(Metrics.disconnects, { target: 'a', reason: 'network' }), undefined, 'counters are not replayed');
+    assert.equal(late.value(Metrics.disconnects, { target: 'a', reason: 'network' }), 2, 'a counter continues from its total');
+    assert.equal(late.value(Metrics.reconnects, { target: 'a', status: 'failure' }), 1);
+    assert.equal(late.value(Metrics.reconnects, { target: 'a', status: 'success' }), 0, 'series that exist at 0 exist for the new exporter too');
+    assert.equal(late.value(Metrics.connectErrors, { target: 'a', reason: 'auth' }), 0);
+    const restored = late.updates.find((u) => u.op === 'restore');
+    assert.ok(restored && restored.op === 'restore');
+    assert.deepEqual(restored.histogram, { bucketCounts: [0, 1, 0, 0, 1, 0, 0, 0, 0], sum: 3, count: 2 }, 'the reconnect-duration histogram, bucket by bucket');
+    assert.deepEqual(late.histogram(Metrics.reconnectDuration, { target: 'a' }), { count: 2, sum: 3, values: [] });
     assert.equal(hub.buildVersion, '2.0.0');
   });
 

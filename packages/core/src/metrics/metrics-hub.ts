@@ -28,8 +28,12 @@ const ERROR_LOG_INTERVAL_MS = 60_000;
 export class MetricsHub implements MonitorEventSink {
   private readonly subscriptions: Subscription[] = [];
   private readonly listeners = new Set<MonitorEventListener>();
-  /** Last value of every gauge series, replayed to exporters that subscribe late (config reload). */
-  private readonly gauges = new Map<string, MetricUpdate>();
+  /**
+   * The current value of every series (gauges, counter totals, histogram states), replayed to an
+   * exporter that subscribes late (a config reload re-created it), so it starts with every series
+   * the old one had, at the same values: no counter restarts from 0 and no series is absent.
+   */
+  private readonly series = new Map<string, SeriesState>();
   private readonly knownTargets = new Set<string>();
   /** The current series of each info metric per target, keyed `<target>\0<metric name>`. */
   private readonly infoSeries = new Map<string, { readonly target: string; readonly metric: MetricDef; readonly labels: Labels }>();
@@ -68,7 +72,7 @@ export class MetricsHub implements MonitorEventSink {
   subscribe(name: string, sink: MetricSink): () => void {
     const sub: Subscription = { name, sink };
     this.subscriptions.push(sub);
-    for (const update of this.gauges.values()) this.deliver(sub, update);
+    for (const state of this.series.values()) this.deliver(sub, replayOf(state));
     return () => {
       const i = this.subscriptions.indexOf(sub);
       if (i >= 0) this.subscriptions.splice(i, 1);
@@ -113,17 +117,44 @@ export class MetricsHub implements MonitorEventSink {
 
   /** Sends an update to every sink, isolating failures. Exporters MAY publish their own self-metrics here. */
   publish(update: MetricUpdate): void {
-    if (update.op === 'set') this.gauges.set(seriesKey(update.metric.name, update.labels), update);
-    if (update.op === 'delete') this.gauges.delete(seriesKey(update.metric.name, update.labels));
+    this.track(update);
     if (update.op === 'forget') {
-      for (const [key, gauge] of this.gauges) {
-        if (gauge.op === 'set' && gauge.labels['target'] === update.target) this.gauges.delete(key);
-      }
       this.knownTargets.delete(update.target);
       this.counterTotals.delete(update.target);
       for (const [key, info] of this.infoSeries) if (info.target === update.target) this.infoSeries.delete(key);
     }
     for (const sub of [...this.subscriptions]) this.deliver(sub, update);
+  }
+
+  /** Keeps the series state a late subscriber is replayed. */
+  private track(update: MetricUpdate): void {
+    switch (update.op) {
+      case 'forget':
+        for (const [key, state] of this.series) if (state.labels['target'] === update.target) this.series.delete(key);
+        return;
+      case 'delete':
+        this.series.delete(seriesKey(update.metric.name, update.labels));
+        return;
+      case 'restore':
+        return;
+    }
+    const key = seriesKey(update.metric.name, update.labels);
+    let state = this.series.get(key);
+    if (!state) {
+      const buckets = update.metric.buckets;
+      state = { metric: update.metric, labels: update.labels, value: 0, ...(update.op === 'observe' && buckets ? { hist: { bucketCounts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 } } : {}) };
+      this.series.set(key, state);
+    }
+    if (update.op === 'set') state.value = update.value;
+    else if (update.op === 'add') state.value += update.value;
+    else if (state.hist) {
+      const buckets = update.metric.buckets!;
+      let i = 0;
+      while (i < buckets.length && update.value > buckets[i]!) i++;
+      state.hist.bucketCounts[i]! += 1;
+      state.hist.sum += update.value;
+      state.hist.count += 1;
+    }
   }
 
   /**
@@ -209,6 +240,24 @@ export class MetricsHub implements MonitorEventSink {
   }
 }
 
+interface SeriesState {
+  readonly metric: MetricDef;
+  readonly labels: Labels;
+  /** Gauge value or counter total. */
+  value: number;
+  hist?: { bucketCounts: number[]; sum: number; count: number };
+}
+
+/** What brings a fresh exporter to a series' current state. */
+function replayOf(state: SeriesState): MetricUpdate {
+  const { metric, labels } = state;
+  if (metric.kind === 'histogram') {
+    const hist = state.hist ?? { bucketCounts: new Array<number>((metric.buckets?.length ?? 0) + 1).fill(0), sum: 0, count: 0 };
+    return { op: 'restore', metric, labels, histogram: { bucketCounts: [...hist.bucketCounts], sum: hist.sum, count: hist.count } };
+  }
+  return { op: metric.kind === 'counter' ? 'add' : 'set', metric, labels, value: state.value };
+}
+
 /** Info metrics (`rds_target_info`, `rds_system_info`): value 1, the facts are the labels. */
 function isInfoMetric(metric: MetricDef): boolean {
   return metric.unit === '{info}' && metric !== Metrics.buildInfo;
@@ -243,11 +292,15 @@ function seriesKey(name: string, labels: Labels): string {
 export function toMetricUpdates(event: MonitorEvent, targetInfo: MetricDef = Metrics.targetInfo): MetricUpdate[] {
   const target = { target: event.target };
   switch (event.type) {
-    case 'state-changed':
-      return [
+    case 'state-changed': {
+      const updates: MetricUpdate[] = [
         { op: 'set', metric: Metrics.connectionState, labels: target, value: event.to === 'connected' ? 1 : 0 },
         { op: 'set', metric: Metrics.lastChange, labels: target, value: event.at / 1000 },
       ];
+      // An attempt in flight has no wait ahead of it: the gauge describes the present, not the last wait.
+      if (event.to === 'connecting') updates.push({ op: 'set', metric: Metrics.backoffDelay, labels: target, value: 0 });
+      return updates;
+    }
     case 'attempt': {
       const updates: MetricUpdate[] = [
         { op: 'add', metric: Metrics.reconnects, labels: { target: event.target, status: event.outcome }, value: 1 },
@@ -265,10 +318,15 @@ export function toMetricUpdates(event: MonitorEvent, targetInfo: MetricDef = Met
       ];
     case 'disconnected':
       return [{ op: 'add', metric: Metrics.disconnects, labels: { target: event.target, reason: event.reason }, value: 1 }];
-    case 'probe':
-      return event.outcome === 'ok'
-        ? [{ op: 'observe', metric: Metrics.probeDuration, labels: target, value: event.latencyMs / 1000 }]
-        : [];
+    case 'probe': {
+      const result = event.outcome === 'ok' ? 'ok' : event.reason === 'timeout' ? 'timeout' : 'failed';
+      return [
+        { op: 'observe', metric: Metrics.probeDuration, labels: target, value: event.latencyMs / 1000 },
+        { op: 'add', metric: Metrics.probes, labels: { target: event.target, result }, value: 1 },
+      ];
+    }
+    case 'deadline-extended':
+      return [{ op: 'add', metric: Metrics.deadlineExtensions, labels: { target: event.target, phase: event.phase }, value: 1 }];
     case 'backoff':
       return [{ op: 'set', metric: Metrics.backoffDelay, labels: target, value: event.delayMs / 1000 }];
     case 'hook-failed':

@@ -10,7 +10,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { FakeTransport } from '../testing/fake-transport.js';
 import { FixedRandom } from '../testing/fixed-random.js';
 import { MetricsHub } from './metrics-hub.js';
-import { StatusStore } from './status-store.js';
+import { HISTORY_MAX_ENTRIES, HISTORY_WINDOW_MS, StatusStore } from './status-store.js';
 
 describe('StatusStore', () => {
   it('follows a target through events', () => {
@@ -23,8 +23,13 @@ describe('StatusStore', () => {
       state: 'connecting',
       reason: 'started',
       since: 10,
+      downSince: 10,
       attempts: 0,
       labels: { probe_mode: 'command' },
+      history: [
+        { at: 0, state: 'idle' },
+        { at: 10, state: 'connecting' },
+      ],
     });
     store.apply({
       target: 'b',
@@ -93,5 +98,74 @@ describe('StatusStore', () => {
     assert.equal(store.isReady('all'), true);
     await monitor.stop();
     assert.equal(store.get('rds1')!.state, 'stopped');
+  });
+});
+
+describe('StatusStore: an outage told the way a person reads it', () => {
+  const T = 'rds-1';
+  const at = (ms: number) => ms;
+
+  it('keeps the outage start across failed attempts, counts attempts, and records the last attempt apart', () => {
+    const store = new StatusStore();
+    store.apply({ target: T, at: at(0), type: 'state-changed', from: 'idle', to: 'connecting', reason: 'started' });
+    store.apply({ target: T, at: at(5), type: 'attempt', attempt: 1, outcome: 'success', durationMs: 5 });
+    store.apply({ target: T, at: at(5), type: 'state-changed', from: 'connecting', to: 'connected', reason: 'connected' });
+    assert.equal(store.get(T)!.downSince, undefined);
+    assert.equal(store.get(T)!.connectedSince, 5);
+    store.apply({ target: T, at: at(60_000), type: 'disconnected', reason: 'timeout', detectedBy: 'probe', code: 'RDS_AGENT_ERR_TIMEOUT' });
+    store.apply({ target: T, at: at(60_000), type: 'state-changed', from: 'connected', to: 'disconnected', reason: 'timeout' });
+    for (let i = 1; i <= 4; i++) {
+      const t = 60_000 + i * 10_000;
+      store.apply({ target: T, at: at(t), type: 'state-changed', from: 'disconnected', to: 'connecting', reason: 'retry' });
+      store.apply({ target: T, at: at(t + 3), type: 'attempt', attempt: i, outcome: 'failure', durationMs: 3, error: { code: 'RDS_AGENT_ERR_REFUSED', reason: 'refused', message: 'refused', retryable: true } });
+      store.apply({ target: T, at: at(t + 3), type: 'state-changed', from: 'connecting', to: 'disconnected', reason: 'refused' });
+    }
+    const s = store.get(T)!;
+    assert.equal(s.downSince, 60_000, 'the outage began at detection, not at the last attempt');
+    assert.equal(s.since, 100_003, 'since is the last state change');
+    assert.equal(s.attempts, 4);
+    assert.deepEqual(s.lastAttempt, { at: 100_003, outcome: 'failure' });
+    assert.equal(s.connectedSince, undefined);
+  });
+
+  it('a loss found by a probe keeps its error code in lastError', () => {
+    const store = new StatusStore();
+    store.apply({ target: T, at: 1, type: 'disconnected', reason: 'timeout', detectedBy: 'probe', code: ErrorCode.TIMEOUT, message: 'probe got no answer within 3000 ms' });
+    assert.deepEqual(store.get(T)!.lastError, { code: ErrorCode.TIMEOUT, reason: 'timeout', message: 'probe got no answer within 3000 ms', at: 1 });
+  });
+
+  it('an attempt in flight has no next attempt scheduled', () => {
+    const store = new StatusStore();
+    store.apply({ target: T, at: 0, type: 'backoff', delayMs: 1000, nextAttemptAt: 1000 });
+    assert.equal(store.get(T)!.nextAttemptAt, 1000);
+    store.apply({ target: T, at: 1000, type: 'state-changed', from: 'disconnected', to: 'connecting', reason: 'retry' });
+    assert.equal(store.get(T)!.nextAttemptAt, undefined);
+  });
+
+  it('shows the address the transport describes and what the device reports about itself', () => {
+    const store = new StatusStore();
+    store.apply({ target: T, at: 0, type: 'target-info', transport: 'rds-ssh', labels: { host: '192.0.2.10', port: '22', probe_mode: 'command' } });
+    store.apply({
+      target: T,
+      at: 5,
+      type: 'telemetry',
+      outcome: 'ok',
+      durationMs: 3,
+      samples: [{ metric: 'systemInfo', labels: { version: '7.19.4 (stable)', board: 'RDS2216-2XG-4S+4XS-2XQ', architecture: 'arm64' }, value: 1 }],
+    });
+    assert.deepEqual(store.get(T)!.address, { host: '192.0.2.10', port: 22 });
+    assert.deepEqual(store.get(T)!.device, { version: '7.19.4 (stable)', board: 'RDS2216-2XG-4S+4XS-2XQ', architecture: 'arm64' });
+  });
+
+  it('keeps an hour of state history, bounded, starting with the state the hour began in', () => {
+    const store = new StatusStore();
+    store.apply({ target: T, at: 0, type: 'state-changed', from: 'idle', to: 'connected', reason: 'connected' });
+    store.apply({ target: T, at: 1000, type: 'state-changed', from: 'connected', to: 'disconnected', reason: 'network' });
+    store.apply({ target: T, at: HISTORY_WINDOW_MS + 5000, type: 'state-changed', from: 'disconnected', to: 'connected', reason: 'connected' });
+    assert.deepEqual(store.get(T)!.history.map((h) => h.state), ['disconnected', 'connected'], 'older entries dropped, the state at the window start kept');
+    for (let i = 0; i < 2 * HISTORY_MAX_ENTRIES; i++) {
+      store.apply({ target: T, at: HISTORY_WINDOW_MS + 6000 + i, type: 'state-changed', from: 'connected', to: i % 2 ? 'connected' : 'disconnected', reason: 'x' });
+    }
+    assert.equal(store.get(T)!.history.length, HISTORY_MAX_ENTRIES);
   });
 });

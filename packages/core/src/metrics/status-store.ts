@@ -9,6 +9,16 @@ export interface TargetStatus {
   readonly reason: string;
   /** When the state last changed (ms since epoch). */
   readonly since: number;
+  /**
+   * When the current outage began (ms since epoch): the instant the loss was detected, or the start
+   * when the target never connected. Unchanged by the failed attempts that follow; absent while
+   * connected.
+   */
+  readonly downSince?: number;
+  /** When the current connection came up (ms since epoch); absent while not connected. */
+  readonly connectedSince?: number;
+  /** When the last connection attempt ended, and how. */
+  readonly lastAttempt?: { readonly at: number; readonly outcome: 'success' | 'failure' };
   /** Failed attempts in the current outage (0 when connected). */
   readonly attempts: number;
   /** When the next attempt is due (ms since epoch), when one is scheduled. */
@@ -19,7 +29,21 @@ export interface TargetStatus {
   readonly lastError?: { readonly code: string; readonly reason: string; readonly message: string; readonly at: number };
   /** Non-secret facts from the transport (host-key verification, probe mode, ...). */
   readonly labels: Readonly<Record<string, string>>;
+  /** The device's address, when the transport describes it (`host` and `port` labels). */
+  readonly address?: { readonly host: string; readonly port?: number };
+  /** What the device reports about itself, once telemetry has read it. */
+  readonly device?: { readonly version?: string; readonly board?: string; readonly architecture?: string };
+  /**
+   * State changes of the last hour, oldest first (at most {@link HISTORY_MAX_ENTRIES}); the first
+   * entry may be older than an hour: it is the state the hour began in.
+   */
+  readonly history: readonly { readonly at: number; readonly state: ConnectionState }[];
 }
+
+/** How far back the state history reaches (ms). @public */
+export const HISTORY_WINDOW_MS = 3_600_000;
+/** Most state changes kept per target (a flapping target cannot grow the store without bound). @public */
+export const HISTORY_MAX_ENTRIES = 256;
 
 /** Which targets must be connected for the agent to be ready. @public */
 export type ReadinessRule = 'all' | 'any';
@@ -52,11 +76,20 @@ export class StatusStore implements StatusReader {
         status.since = event.at;
         if (event.to === 'connected') {
           status.attempts = 0;
+          status.connectedSince = event.at;
           delete status.nextAttemptAt;
+          delete status.downSince;
+        } else {
+          delete status.connectedSince;
+          if (event.to !== 'stopped' && status.downSince === undefined) status.downSince = event.at;
         }
-        if (event.to === 'stopped' || event.to === 'failed') delete status.nextAttemptAt;
+        // An attempt in flight, a stop or giving up: no next attempt is scheduled.
+        if (event.to === 'connecting' || event.to === 'stopped' || event.to === 'failed') delete status.nextAttemptAt;
+        if (event.to === 'stopped') delete status.downSince;
+        pushHistory(status, event.at, event.to);
         break;
       case 'attempt':
+        status.lastAttempt = { at: event.at, outcome: event.outcome };
         if (event.outcome === 'failure') {
           status.attempts = event.attempt;
           if (event.error) status.lastError = { ...event.error, at: event.at };
@@ -72,14 +105,27 @@ export class StatusStore implements StatusReader {
         if (event.mode !== undefined) status.probeMode = event.mode;
         break;
       case 'disconnected':
-        status.lastError = { code: '', reason: event.reason, message: event.message ?? event.reason, at: event.at };
+        status.lastError = { code: event.code ?? '', reason: event.reason, message: event.message ?? event.reason, at: event.at };
         break;
-      case 'target-info':
+      case 'target-info': {
         status.transport = event.transport;
         status.labels = { ...event.labels };
+        const host = event.labels['host'];
+        const port = Number(event.labels['port']);
+        if (host) status.address = { host, ...(Number.isInteger(port) && port > 0 ? { port } : {}) };
+        else delete status.address;
+        break;
+      }
+      case 'telemetry':
+        for (const sample of event.samples) {
+          if (sample?.metric !== 'systemInfo' || !sample.labels) continue;
+          const { version, board, architecture } = sample.labels;
+          status.device = { ...(version ? { version } : {}), ...(board ? { board } : {}), ...(architecture ? { architecture } : {}) };
+        }
         break;
       case 'recovered':
       case 'hook-failed':
+      case 'deadline-extended':
         break;
     }
   }
@@ -100,9 +146,18 @@ export class StatusStore implements StatusReader {
   private entry(target: string, at: number): Mutable<TargetStatus> {
     let status = this.targets.get(target);
     if (!status) {
-      status = { target, state: 'idle', reason: 'created', since: at, attempts: 0, labels: {} };
+      status = { target, state: 'idle', reason: 'created', since: at, attempts: 0, labels: {}, history: [{ at, state: 'idle' }] };
       this.targets.set(target, status);
     }
     return status;
   }
+}
+
+/** Appends a state change, dropping what fell out of the last hour (keeping the state it began in) and past the cap. */
+function pushHistory(status: Mutable<TargetStatus>, at: number, state: ConnectionState): void {
+  const history = [...status.history, { at, state }];
+  const start = at - HISTORY_WINDOW_MS;
+  let first = 0;
+  while (first + 1 < history.length && history[first + 1]!.at <= start) first++;
+  status.history = history.slice(Math.max(first, history.length - HISTORY_MAX_ENTRIES));
 }

@@ -16,6 +16,9 @@ import { FixedRandom } from '../testing/fixed-random.js';
 import { RecordingExporter } from '../testing/recording-exporter.js';
 import { SequenceRandom } from '../testing/sequence-random.js';
 import type { Transport } from '../transport/transport.js';
+import type { LoopLag } from '../clock/loop-lag.js';
+import { Semaphore } from '../signals/semaphore.js';
+import { ManualLoopLag } from '../testing/manual-loop-lag.js';
 import { createConnectionMonitor } from './create-connection-monitor.js';
 import { MIN_RETRY_DELAY_MS, type ConnectionMonitor } from './connection-monitor.js';
 import type { MonitorSettings } from './monitor-settings.js';
@@ -31,6 +34,8 @@ interface SetupOptions {
   readonly random?: Random;
   readonly hooks?: readonly NamedReconnectHook[];
   readonly transport?: Transport;
+  readonly lag?: LoopLag;
+  readonly connectGate?: Semaphore;
 }
 
 /** A monitor on a FakeClock (t = 0), FakeTransport, jitter off, hub + recorder attached. */
@@ -52,6 +57,8 @@ function setup(o: SetupOptions = {}) {
     events: hub,
     transportType: 'fake', settings: { firstAttemptJitter: 0, ...o.options },
     ...(o.hooks ? { hooks: o.hooks } : {}),
+    ...(o.lag ? { lag: o.lag } : {}),
+    ...(o.connectGate ? { connectGate: o.connectGate } : {}),
   });
   return { clock, transport: fake, monitor, rec, hub, backoff };
 }
@@ -848,5 +855,158 @@ describe('ConnectionMonitor: metrics through the hub (reference names)', () => {
     assert.equal(rec.eventsOf('target-info').length, 2);
     assert.equal(rec.value(Metrics.targetInfo, { target: T, transport: 'fake', host_key_verification: 'pinned', probe_mode: 'command' }), undefined);
     assert.equal(rec.value(Metrics.targetInfo, { target: T, transport: 'fake', host_key_verification: 'pinned', probe_mode: 'keepalive' }), 1);
+  });
+});
+
+describe('ConnectionMonitor: a starved agent is not a hung device', () => {
+  it('extends a probe deadline once by the time the agent could not run; a live peer that answers late is kept', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    await to(clock, 5000); // probe sent
+    lag.stall(5500, 2000); // the agent could not run for 2 s of the probe's 3 s
+    await to(clock, 8000);
+    assert.equal(monitor.state, 'connected', 'not declared hung at the plain deadline');
+    assert.deepEqual(rec.eventsOf('deadline-extended').map((e) => [e.at, e.phase, e.stalledMs]), [[8000, 'probe', 2000]]);
+    assert.equal(rec.value(Metrics.deadlineExtensions, { target: T, phase: 'probe' }), 1);
+    transport.hangProbes(false);
+    transport.answerHungCalls(); // the answer is read during the extension
+    await to(clock, 9000);
+    assert.equal(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('disconnected'), []);
+  });
+
+  it('still finds a hung device: at most probeInterval + probeTimeout + the measured delay, extended only once', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    transport.hangConnects(true);
+    lag.stall(5000, 1500);
+    lag.stall(8000, 1500); // starved during the extension as well: no second extension
+    await to(clock, 9499);
+    assert.equal(monitor.state, 'connected');
+    await to(clock, 9500); // 5000 + 3000 + 1500
+    assert.notEqual(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('disconnected').map((e) => [e.at, e.reason, e.detectedBy, e.code]), [[9500, 'timeout', 'probe', ErrorCode.TIMEOUT]]);
+    assert.equal(rec.eventsOf('deadline-extended').length, 1);
+  });
+
+  it('a free-running agent keeps the exact deadline', async (t) => {
+    const lag = new ManualLoopLag();
+    lag.stall(0, 10); // below the 20 ms noise floor
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    transport.hangConnects(true);
+    await to(clock, 8000);
+    assert.notEqual(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('deadline-extended'), []);
+  });
+
+  it('extends a connect deadline the same way', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { connectTimeout: 10_000 }, lag });
+    t.after(() => monitor.stop());
+    transport.hangNextConnect();
+    lag.stall(1000, 4000);
+    monitor.start();
+    await to(clock, 10_000);
+    assert.equal(monitor.state, 'connecting');
+    await to(clock, 14_000);
+    assert.equal(monitor.state, 'disconnected');
+    assert.equal(rec.eventsOf('attempt')[0]!.error?.reason, 'timeout');
+    assert.equal(rec.eventsOf('deadline-extended')[0]!.phase, 'connect');
+  });
+});
+
+describe('ConnectionMonitor: bounded handshakes', () => {
+  it('waits for a handshake slot in connecting; the connect deadline starts when it holds one', async () => {
+    const gate = new Semaphore(1);
+    const clock = new FakeClock();
+    const hub = new MetricsHub(silentLogger(), 'test');
+    const rec = new RecordingExporter();
+    rec.attach(hub);
+    const make = (name: string, transport: FakeTransport) =>
+      createConnectionMonitor({
+        target: name,
+        transport,
+        backoff: new ExponentialBackoff({ randomizationFactor: 0 }, { clock, random: new FixedRandom(0.5) }),
+        clock,
+        random: new FixedRandom(0.5),
+        events: hub,
+        settings: { firstAttemptJitter: 0, connectTimeout: 10_000 },
+        connectGate: gate,
+      });
+    const slow = new FakeTransport({ clock, connectLatencyMs: 8000 });
+    const queued = new FakeTransport({ clock, connectLatencyMs: 8000 });
+    const a = make('a', slow);
+    const b = make('b', queued);
+    a.start();
+    b.start();
+    await clock.tickAsync(0);
+    assert.equal(slow.connectCalls, 1);
+    assert.equal(queued.connectCalls, 0, 'b waits for the one slot');
+    assert.equal(b.state, 'connecting');
+    await clock.tickAsync(8000);
+    assert.equal(a.state, 'connected');
+    assert.equal(queued.connectCalls, 1, 'b connects once a is through');
+    await clock.tickAsync(8000); // 16 s after start: b took 8 s of its own 10 s deadline, not 16
+    assert.equal(b.state, 'connected');
+    assert.deepEqual(rec.eventsOf('attempt').map((e) => [e.target, e.outcome]), [['a', 'success'], ['b', 'success']]);
+    await Promise.all([a.stop(), b.stop()]);
+    assert.equal(gate.inUse, 0);
+  });
+
+  it('a stop while waiting for a slot ends at once and leaves the slot to others', async () => {
+    const gate = new Semaphore(1);
+    const release = await gate.acquire();
+    const { clock, monitor, transport } = setup({ connectGate: gate });
+    monitor.start();
+    await clock.flush();
+    assert.equal(transport.connectCalls, 0);
+    await monitor.stop();
+    assert.equal(monitor.state, 'stopped');
+    assert.equal(gate.pending, 0);
+    release();
+    assert.equal(gate.inUse, 0);
+  });
+});
+
+describe('ConnectionMonitor: what an operator reads describes the present', () => {
+  it('while an attempt is in flight the backoff gauge is 0 and no next attempt is scheduled', async (t) => {
+    const { clock, monitor, transport, rec } = setup();
+    t.after(() => monitor.stop());
+    transport.failAllConnects(new TransportError(ErrorCode.REFUSED, 'refused'));
+    monitor.start();
+    await to(clock, 0);
+    assert.equal(rec.value(Metrics.backoffDelay, target), 1); // waiting 1 s
+    transport.hangConnects(true);
+    await to(clock, 1000); // the retry is in flight
+    assert.equal(monitor.state, 'connecting');
+    assert.equal(rec.value(Metrics.backoffDelay, target), 0);
+    assert.equal(rec.eventsOf('state-changed').at(-1)!.to, 'connecting');
+  });
+
+  it('probes are counted by result and failed probes are in the latency histogram too', async (t) => {
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 } });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await to(clock, 5000);
+    transport.hangProbes(true);
+    transport.hangConnects(true);
+    await to(clock, 13_000);
+    assert.equal(rec.value(Metrics.probes, { target: T, result: 'ok' }), 1);
+    assert.equal(rec.value(Metrics.probes, { target: T, result: 'timeout' }), 1);
+    const h = rec.histogram(Metrics.probeDuration, target);
+    assert.equal(h.count, 2);
+    assert.ok(h.values.includes(3), 'the timed-out probe counts its full 3 s wait');
   });
 });

@@ -8,7 +8,10 @@ import { TransportError, isConnectionError } from '../errors/transport-error.js'
 import type { Logger } from '../logging/logger.js';
 import type { RunOptions, Transport } from '../transport/transport.js';
 import { isCommandRunner, isTransportDescriber } from '../transport/transport.js';
-import { untilAborted, withDeadline } from '../signals/deadline.js';
+import type { LoopLag } from '../clock/loop-lag.js';
+import { formatDuration } from '../config/duration.js';
+import { untilAborted, withDeadline, type DeadlineOptions } from '../signals/deadline.js';
+import type { Semaphore } from '../signals/semaphore.js';
 import type { ConnectionState, DetectedBy, MonitorEvent, MonitorEventSink } from './events.js';
 import type { MonitorSettings } from './monitor-settings.js';
 import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
@@ -24,6 +27,8 @@ export const MIN_RETRY_DELAY_MS = 100;
 /** A loss noticed while connected, not yet handled by the loop. */
 interface PendingLoss {
   readonly reason: string;
+  /** The error's stable code (absent for a manual reconnect). */
+  readonly code?: string;
   readonly message: string;
   readonly detectedBy: DetectedBy;
   readonly at: number;
@@ -51,6 +56,17 @@ export interface ConnectionMonitorDeps {
   /** Bound to the target. */
   readonly logger: Logger;
   readonly hooks: readonly NamedReconnectHook[];
+  /**
+   * The agent's own event-loop delay: probe and connect deadlines that pass while the agent could
+   * not run are extended once by the delay measured. @default none (deadlines are exact)
+   */
+  readonly lag?: LoopLag;
+  /**
+   * Bounds the agent's concurrent connection handshakes: an attempt waits here (in state
+   * `connecting`) before it connects, and its connect deadline starts once it holds a slot.
+   * @default none (unbounded)
+   */
+  readonly connectGate?: Semaphore;
 }
 
 /** The outage (or start-up) the loop is currently recovering from. */
@@ -122,6 +138,8 @@ export class ConnectionMonitor {
   private readonly events: MonitorEventSink;
   private readonly logger: Logger;
   private readonly hooks: readonly NamedReconnectHook[];
+  private readonly lag: LoopLag | undefined;
+  private readonly connectGate: Semaphore | undefined;
 
   /** Built by the target assembly from the target's container (see `target/target-assembly.ts`). */
   constructor(deps: ConnectionMonitorDeps) {
@@ -147,6 +165,8 @@ export class ConnectionMonitor {
     this.events = deps.events;
     this.logger = deps.logger;
     this.hooks = deps.hooks;
+    this.lag = deps.lag;
+    this.connectGate = deps.connectGate;
   }
 
   /** The current state (see {@link ConnectionState}). */
@@ -199,7 +219,7 @@ export class ConnectionMonitor {
         this.start();
         break;
       case 'connected':
-        this.noteLoss('manual', 'reconnect requested', 'manual', this.cycle);
+        this.noteLoss('manual', undefined, 'reconnect requested', 'manual', this.cycle);
         break;
       case 'disconnected':
       case 'failed':
@@ -218,7 +238,7 @@ export class ConnectionMonitor {
    */
   reportCommandError(err: unknown): void {
     if (!isConnectionError(err)) return;
-    this.noteLoss(err.reason, err.message, 'command', this.cycle);
+    this.noteLoss(err.reason, err.code, err.message, 'command', this.cycle);
   }
 
   /**
@@ -300,7 +320,7 @@ export class ConnectionMonitor {
         if (error) {
           this.endCycle(); // a connection that never came up cannot be lost: drop any report about it
           this.settleManual(error);
-          wait = this.scheduleRetry(error);
+          wait = this.scheduleRetry(error, outage.attempts);
           reason = 'retry';
           continue;
         }
@@ -324,7 +344,10 @@ export class ConnectionMonitor {
         if (this.stopRequested) break;
         outage = { startedAt: loss.at, attempts: 0, initial: false };
         wait = this.delayAfterLoss(loss);
-        if (wait !== Infinity) this.emit({ type: 'backoff', target: this.target, at: this.clock.now(), delayMs: wait, nextAttemptAt: this.clock.now() + wait });
+        if (wait !== Infinity) {
+          this.emit({ type: 'backoff', target: this.target, at: this.clock.now(), delayMs: wait, nextAttemptAt: this.clock.now() + wait });
+          this.logger.info({ reason: loss.reason, delayMs: wait }, `next attempt in ${formatDuration(wait)} (after a loss: ${loss.reason})`);
+        }
         reason = 'retry';
       }
     } catch (err) {
@@ -341,9 +364,21 @@ export class ConnectionMonitor {
     this.endCycle();
     await this.closeTransport();
     if (this.stopRequested) return new TransportError(ErrorCode.ABORTED, 'stopped');
+    // Wait for a handshake slot (start-up and mass recovery): the deadline below starts once we hold one.
+    let release: (() => void) | undefined;
+    if (this.connectGate) {
+      try {
+        release = await this.connectGate.acquire(this.stopController.signal);
+      } catch (err) {
+        return TransportError.from(err);
+      }
+    }
     const cycle = this.cycle;
     try {
-      this.unsubscribeLost = this.transport.onLost((err) => this.noteLoss(TransportError.from(err).reason, errorMessage(err), 'transport', cycle));
+      this.unsubscribeLost = this.transport.onLost((err) => {
+        const e = TransportError.from(err);
+        this.noteLoss(e.reason, e.code, errorMessage(err), 'transport', cycle);
+      });
     } catch (err) {
       this.logger.warn({ err: errorMessage(err) }, 'transport onLost subscription failed; relying on probes');
     }
@@ -356,6 +391,7 @@ export class ConnectionMonitor {
         this.stopController.signal,
         (signal) => this.transport.connect(signal),
         () => new TransportError(ErrorCode.TIMEOUT, `connect did not complete within ${timeoutMs} ms`),
+        this.deadlineOptions('connect'),
       );
       this.emit({ type: 'attempt', target: this.target, at: this.clock.now(), attempt, outcome: 'success', durationMs: this.clock.now() - startedAt });
       return undefined;
@@ -372,24 +408,46 @@ export class ConnectionMonitor {
         durationMs: this.clock.now() - startedAt,
         error: { code, reason, message, retryable },
       });
-      const log = { attempt, code, reason, retryable, err: message };
-      if (retryable) this.logger.warn(log, 'connection attempt failed');
-      else this.logger.error(log, 'connection attempt failed with a permanent error; retrying at the slowest rate');
       return error;
+    } finally {
+      release?.();
     }
   }
 
-  /** Asks the strategy for the wait after a failed attempt; moves to `disconnected` or `failed`. */
-  private scheduleRetry(error: TransportError): number {
+  /**
+   * Asks the strategy for the wait after failed attempt number `attempt`; moves to `disconnected`
+   * or `failed`; logs the failure with why and how long until the next attempt.
+   */
+  private scheduleRetry(error: TransportError, attempt: number): number {
+    const { code, reason, message, retryable } = error;
     let delay = this.backoff.next();
-    if (isGiveUp(delay)) return this.giveUp(error.reason);
+    if (isGiveUp(delay)) {
+      this.logger.warn({ attempt, code, reason, retryable, err: message }, `connection attempt ${attempt} failed (${reason}): ${message}`);
+      return this.giveUp(reason);
+    }
     // Permanent errors (auth, host key) need an operator: never hammer the target with them.
-    if (!error.retryable) delay = Math.max(delay, this.backoff.maxDelayMs);
+    if (!retryable) delay = Math.max(delay, this.backoff.maxDelayMs);
     delay = Math.max(delay, MIN_RETRY_DELAY_MS);
-    this.setState('disconnected', error.reason);
+    this.setState('disconnected', reason);
     const at = this.clock.now();
     this.emit({ type: 'backoff', target: this.target, at, delayMs: delay, nextAttemptAt: at + delay });
+    const log = { attempt, code, reason, retryable, err: message, delayMs: delay, nextAttemptAt: new Date(at + delay).toISOString() };
+    const text = `connection attempt ${attempt} failed (${reason}): ${message}; next attempt in ${formatDuration(delay)}`;
+    if (retryable) this.logger.warn(log, text);
+    else this.logger.error(log, `${text} (a permanent error: retried at the slowest rate until fixed)`);
     return delay;
+  }
+
+  /** Deadlines that stretch once past a stretch of time the agent itself could not run. */
+  private deadlineOptions(phase: 'probe' | 'connect'): DeadlineOptions {
+    if (!this.lag) return {};
+    return {
+      lag: this.lag,
+      onExtended: (stalledMs) => {
+        this.logger.info({ phase, stalledMs }, `${phase} deadline extended by ${formatDuration(stalledMs)}: the agent itself could not run for that long`);
+        this.emit({ type: 'deadline-extended', target: this.target, at: this.clock.now(), phase, stalledMs });
+      },
+    };
   }
 
   /**
@@ -431,7 +489,7 @@ export class ConnectionMonitor {
       if (!this.loss) {
         const failure = await this.probe();
         if (this.stopRequested) return undefined;
-        if (failure && !this.loss) this.noteLoss(failure.reason, failure.message, 'probe', cycle);
+        if (failure && !this.loss) this.noteLoss(failure.reason, failure.code, failure.message, 'probe', cycle);
       }
       if (this.loss) {
         this.announceLoss();
@@ -452,6 +510,7 @@ export class ConnectionMonitor {
           signal,
           (s) => this.transport.probe(s),
           () => new TransportError(ErrorCode.TIMEOUT, `probe got no answer within ${timeoutMs} ms`),
+          this.deadlineOptions('probe'),
         );
         const latencyMs = result?.latencyMs ?? this.clock.now() - startedAt;
         this.markProven();
@@ -506,13 +565,13 @@ export class ConnectionMonitor {
   // Loss, state, events
 
   /** Records a loss of connection `cycle` once; announces it at once when connected. */
-  private noteLoss(reason: string, message: string, detectedBy: DetectedBy, cycle: number): void {
+  private noteLoss(reason: string, code: string | undefined, message: string, detectedBy: DetectedBy, cycle: number): void {
     if (this.stopRequested || cycle !== this.cycle || this.loss) return;
     // A transport may report a loss in the instant between connect resolving and the loop marking
     // the target connected; other paths only count while connected.
     if (detectedBy !== 'transport' && this.currentState !== 'connected') return;
     if (detectedBy === 'transport' && this.currentState !== 'connected' && this.currentState !== 'connecting') return;
-    this.loss = { reason, message, detectedBy, at: this.clock.now(), announced: false };
+    this.loss = { reason, ...(code !== undefined ? { code } : {}), message, detectedBy, at: this.clock.now(), announced: false };
     if (this.currentState === 'connected') this.announceLoss();
     this.wake?.abort();
   }
@@ -521,8 +580,8 @@ export class ConnectionMonitor {
     const loss = this.loss;
     if (!loss || loss.announced) return;
     loss.announced = true;
-    const { reason, detectedBy, message } = loss;
-    this.emit({ type: 'disconnected', target: this.target, at: this.clock.now(), reason, detectedBy, message });
+    const { reason, detectedBy, message, code } = loss;
+    this.emit({ type: 'disconnected', target: this.target, at: this.clock.now(), reason, detectedBy, message, ...(code !== undefined ? { code } : {}) });
     this.setState('disconnected', reason);
     if (detectedBy === 'manual') this.logger.info({ detectedBy }, 'reconnecting on request');
     else this.logger.warn({ reason, detectedBy, err: message }, 'connection lost');

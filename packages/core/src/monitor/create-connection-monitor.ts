@@ -1,7 +1,9 @@
 import { container as tsyringeRoot, type DependencyContainer } from 'tsyringe';
 import type { BackoffStrategy } from '../backoff/backoff.js';
 import type { Clock } from '../clock/clock.js';
+import type { LoopLag } from '../clock/loop-lag.js';
 import type { Random } from '../clock/random.js';
+import type { Semaphore } from '../signals/semaphore.js';
 import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -29,6 +31,10 @@ export interface CreateConnectionMonitorOptions {
   readonly logger?: Logger;
   /** @default none */
   readonly hooks?: readonly NamedReconnectHook[];
+  /** The agent's event-loop delay (deadlines that pass while the agent was starved are extended once). */
+  readonly lag?: LoopLag;
+  /** Shared bound on concurrent handshakes. */
+  readonly connectGate?: Semaphore;
   /** Parent of the containers made here. @default tsyringe's root container */
   readonly container?: DependencyContainer;
 }
@@ -51,6 +57,8 @@ export function createConnectionMonitor(options: CreateConnectionMonitorOptions)
   root.register(AgentScope.Logger, { useValue: options.logger ?? silentLogger() });
   root.register(AgentScope.EventSink, { useValue: options.events });
   root.register(AgentScope.ReconnectHooks, { useValue: options.hooks ?? [] });
+  if (options.lag) root.register(AgentScope.LoopLag, { useValue: options.lag });
+  if (options.connectGate) root.register(AgentScope.ConnectGate, { useValue: options.connectGate });
   const runtime = assembleTarget(
     root,
     {

@@ -58,6 +58,8 @@ export interface RecoveredEvent extends EventBase {
 export interface DisconnectedEvent extends EventBase {
   readonly type: 'disconnected';
   readonly reason: string;
+  /** The stable code of the error that revealed the loss (absent for a manual reconnect). */
+  readonly code?: string;
   readonly detectedBy: DetectedBy;
   readonly message?: string;
 }
@@ -104,6 +106,18 @@ export interface TelemetryEvent extends EventBase {
   readonly reason?: string;
 }
 
+/**
+ * A probe or connect deadline passed while the agent itself could not run (blocked event loop,
+ * starved host) and was extended once by the delay measured, instead of blaming the device.
+ *
+ * @internal
+ */
+export interface DeadlineExtendedEvent extends EventBase {
+  readonly type: 'deadline-extended';
+  readonly phase: 'probe' | 'connect';
+  readonly stalledMs: number;
+}
+
 /** The target was removed from the agent (config reload); its series should disappear. @internal */
 export interface TargetRemovedEvent extends EventBase {
   readonly type: 'target-removed';
@@ -120,6 +134,7 @@ export type MonitorEvent =
   | HookFailedEvent
   | TargetInfoEvent
   | TelemetryEvent
+  | DeadlineExtendedEvent
   | TargetRemovedEvent;
 
 /** Where monitors send their events (the MetricsHub in an agent; a RecordingExporter's hub in tests). @internal */

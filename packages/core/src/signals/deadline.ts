@@ -1,5 +1,22 @@
 import type { Clock } from '../clock/clock.js';
 import { abortReason } from '../clock/clock.js';
+import type { LoopLag } from '../clock/loop-lag.js';
+
+/** Options of {@link withDeadline}. @public */
+export interface DeadlineOptions {
+  /**
+   * The agent's own delay. When the deadline passes and the agent could not run for part of the
+   * window (at least {@link MIN_STALL_MS}), the deadline is extended once by that much: a peer is
+   * not declared hung for an answer the agent had no chance to read. A hung peer is still found,
+   * at most the measured delay later.
+   */
+  readonly lag?: LoopLag;
+  /** Called when the deadline is extended, with the delay measured (ms). */
+  readonly onExtended?: (stalledMs: number) => void;
+}
+
+/** Smallest measured delay that extends a deadline (below it, timer jitter). @public */
+export const MIN_STALL_MS = 20;
 
 /**
  * Runs `op` with its own AbortSignal, settling with the first of: the operation, the deadline
@@ -8,7 +25,9 @@ import { abortReason } from '../clock/clock.js';
  *
  * The operation's signal is aborted only on deadline or parent abort, never after the operation
  * settled on its own, so a transport that leaves an abort listener behind after a successful
- * connect is not torn down by it. `timeoutMs <= 0` or non-finite means no deadline.
+ * connect is not torn down by it. `timeoutMs <= 0` or non-finite means no deadline. With
+ * `options.lag`, a deadline that passes while the agent itself was starved is extended once by
+ * the measured delay (see {@link DeadlineOptions}).
  *
  * @public
  */
@@ -18,6 +37,7 @@ export function withDeadline<T>(
   parent: AbortSignal,
   op: (signal: AbortSignal) => Promise<T>,
   onTimeout: () => Error,
+  options: DeadlineOptions = {},
 ): Promise<T> {
   if (parent.aborted) return Promise.reject(abortReason(parent));
   const opController = new AbortController();
@@ -37,12 +57,29 @@ export function withDeadline<T>(
     };
     parent.addEventListener('abort', onParentAbort, { once: true });
     if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+      const startedAt = clock.now();
+      const expire = (): void => {
+        if (settled) return;
+        const err = onTimeout();
+        opController.abort(err);
+        finish(() => reject(err));
+      };
       clock.sleep(timeoutMs, timerController.signal).then(
         () => {
           if (settled) return;
-          const err = onTimeout();
-          opController.abort(err);
-          finish(() => reject(err));
+          const { lag } = options;
+          if (lag) {
+            const now = clock.now();
+            // How long the agent could not run in the window, including this timer's own lateness.
+            const stalled = Math.round(Math.max(lag.lagBetween(startedAt, now), now - (startedAt + timeoutMs)));
+            if (stalled >= MIN_STALL_MS) {
+              options.onExtended?.(stalled);
+              // Once: a second deadline passes whatever the agent's state, so a hung peer is always found.
+              clock.sleep(stalled, timerController.signal).then(expire, () => undefined);
+              return;
+            }
+          }
+          expire();
         },
         () => undefined, // cancelled because the operation settled first
       );

@@ -66,6 +66,8 @@ export function assembleTarget(root: DependencyContainer, config: TargetConfig, 
           events: c.resolve(AgentScope.EventSink),
           logger: c.resolve(TargetScope.Logger),
           hooks: c.resolve(TargetScope.ReconnectHooks),
+          ...(c.isRegistered(AgentScope.LoopLag, true) ? { lag: c.resolve(AgentScope.LoopLag) } : {}),
+          ...(c.isRegistered(AgentScope.ConnectGate, true) ? { connectGate: c.resolve(AgentScope.ConnectGate) } : {}),
         }),
     ),
   });

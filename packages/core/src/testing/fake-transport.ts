@@ -43,7 +43,7 @@ export type FakeTelemetryResult =
  *   {@link clearFailures}.
  * - Loss: {@link reportLoss} fires `onLost` (once per connection); {@link setConnected}`(false)` drops
  *   the connection silently, as a dead peer would, so only a probe or a command notices.
- * - Probes: {@link hangProbes}, {@link failProbes}.
+ * - Probes: {@link hangProbes}, {@link failProbes}; {@link answerHungCalls} lets hung calls complete late.
  * - Telemetry: {@link setTelemetry} (samples, an error, or a function); `collectCalls` counts collections.
  * - Observation: counters, `openSessions` / `maxOpenSessions` (close-before-connect keeps them <= 1),
  *   `calls` (the order of `connect`/`close`/`probe`/`run:<command>` calls), `lostListeners`.
@@ -88,7 +88,7 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   private telemetry: FakeTelemetryResult = [];
   private readonly listeners = new Set<(err: TransportError) => void>();
   /** Connects and probes hanging now: settled by their signal or by `close()`. */
-  private readonly pending = new Set<(err: Error) => void>();
+  private readonly pending = new Set<(err: Error | undefined) => void>();
   private lostFor = -1;
 
   constructor(private readonly options: FakeTransportOptions = {}) {
@@ -159,6 +159,11 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   /** Probes hang until their signal aborts while `on` (a hung peer: TCP up, nothing answers). */
   hangProbes(on: boolean): void {
     this.probesHang = on;
+  }
+
+  /** The peer answers at last: every hung connect and probe in flight completes as if it had answered now. */
+  answerHungCalls(): void {
+    for (const release of [...this.pending]) release(undefined);
   }
 
   /** Probes reject with `err` (default: UNHEALTHY) until {@link clearFailures}; `null` stops failing them. */
@@ -299,12 +304,13 @@ export class FakeTransport implements Transport, CommandRunner, TransportDescrib
   }
 
   /** Never resolves; rejects when `signal` aborts or `close()` is called. */
-  private hang(signal: AbortSignal): Promise<never> {
-    return new Promise<never>((_, reject) => {
-      const release = (err: Error): void => {
+  private hang(signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const release = (err: Error | undefined): void => {
         this.pending.delete(release);
         signal.removeEventListener('abort', onAbort);
-        reject(err);
+        if (err) reject(err);
+        else resolve();
       };
       const onAbort = (): void => {
         this.abortedCalls += 1;

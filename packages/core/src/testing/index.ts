@@ -25,3 +25,4 @@ export { StatusStore } from '../metrics/status-store.js';
 export { effectiveCatalog } from '../metrics/effective-catalog.js';
 export { createLogger } from '../logging/logger.js';
 export type { MonitorEvent } from '../monitor/events.js';
+export * from './manual-loop-lag.js';

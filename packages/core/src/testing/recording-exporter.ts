@@ -41,6 +41,8 @@ export class RecordingExporter implements MetricsExporter, MetricSink, MonitorEv
 
   private readonly scalars = new Map<string, number>();
   private readonly histograms = new Map<string, number[]>();
+  /** Histogram state a `restore` started a series with (its observations are not known). */
+  private readonly restored = new Map<string, { count: number; sum: number }>();
   private readonly detachers: Array<() => void> = [];
   private readonly watchers = new Set<() => void>();
 
@@ -99,12 +101,18 @@ export class RecordingExporter implements MetricsExporter, MetricSink, MonitorEv
         this.histograms.set(k, values);
         break;
       }
+      case 'restore':
+        // A late subscriber's start: the series' state so far, not its observations.
+        this.restored.set(key(update.metric.name, update.labels), { count: update.histogram.count, sum: update.histogram.sum });
+        if (!this.histograms.has(key(update.metric.name, update.labels))) this.histograms.set(key(update.metric.name, update.labels), []);
+        break;
       case 'delete':
         this.scalars.delete(key(update.metric.name, update.labels));
         this.histograms.delete(key(update.metric.name, update.labels));
+        this.restored.delete(key(update.metric.name, update.labels));
         break;
       case 'forget':
-        for (const map of [this.scalars, this.histograms]) {
+        for (const map of [this.scalars, this.histograms, this.restored]) {
           for (const k of [...map.keys()]) if (labelOf(k, 'target') === update.target) map.delete(k);
         }
         break;
@@ -126,8 +134,10 @@ export class RecordingExporter implements MetricsExporter, MetricSink, MonitorEv
 
   /** Count, sum and observations of one histogram series (zeros when it has none). */
   histogram(metric: MetricRef, labels: Labels): HistogramSnapshot {
-    const values = this.histograms.get(key(nameOf(metric), labels)) ?? [];
-    return { count: values.length, sum: values.reduce((a, b) => a + b, 0), values: [...values] };
+    const k = key(nameOf(metric), labels);
+    const values = this.histograms.get(k) ?? [];
+    const base = this.restored.get(k) ?? { count: 0, sum: 0 };
+    return { count: base.count + values.length, sum: base.sum + values.reduce((a, b) => a + b, 0), values: [...values] };
   }
 
   /** Every live series of a metric, as `{ labels, value }` (histograms: `value` is the count). */
@@ -150,6 +160,7 @@ export class RecordingExporter implements MetricsExporter, MetricSink, MonitorEv
     this.events.length = 0;
     this.scalars.clear();
     this.histograms.clear();
+    this.restored.clear();
   }
 
   /**

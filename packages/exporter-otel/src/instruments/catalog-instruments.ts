@@ -61,6 +61,10 @@ export class CatalogInstruments implements MetricSink {
       case 'observe':
         if (instrument.kind === 'histogram') instrument.histogram.record(update.value, { ...update.labels });
         return;
+      case 'restore':
+        // The SDK cannot seed a histogram: a re-created OTLP exporter starts it at 0 under a new
+        // start time, which OTLP consumers read as a reset (counters are restored by an add).
+        return;
       case 'delete':
         if (instrument.kind === 'gauge') instrument.series.delete(seriesKey(update.labels));
         return;

@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
+import { METRIC_CATALOG, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
 
@@ -90,6 +90,10 @@ export class PromMetricStore implements MetricSink {
       case 'observe':
         if (!(metric instanceof Histogram)) throw mismatch(update.op, def);
         metric.observe(update.labels, update.value);
+        break;
+      case 'restore':
+        if (!(metric instanceof Histogram)) throw mismatch(update.op, def);
+        restoreHistogram(metric, def, update.labels, update.histogram);
         break;
       case 'delete':
         metric.remove(update.labels);
@@ -218,6 +222,31 @@ export class PromMetricStore implements MetricSink {
     this.families.set(def.name, family);
     return family;
   }
+}
+
+/** What prom-client 15 keeps per histogram series (not part of its typings; the version is pinned). */
+interface HistogramEntry {
+  labels: Labels;
+  bucketValues: Record<string, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Starts a histogram series at a state the hub kept (an exporter re-created by a reload): the same
+ * bucket counts, sum and count as the exporter it replaces, so no histogram restarts from zero.
+ * prom-client has no public setter for this; `zero()` makes the series and its entry is then filled.
+ */
+function restoreHistogram(metric: Histogram<string>, def: MetricDef, labels: Labels, state: HistogramState): void {
+  metric.zero(labels);
+  const entries = Object.values((metric as unknown as { hashMap: Record<string, HistogramEntry> }).hashMap);
+  const entry = entries.find((e) => Object.keys(labels).every((k) => e.labels[k] === labels[k]) && Object.keys(e.labels).length === Object.keys(labels).length);
+  if (!entry) throw new Error(`cannot restore ${def.name}: series not found after zero()`);
+  (def.buckets ?? []).forEach((bound, i) => {
+    entry.bucketValues[String(bound)] = state.bucketCounts[i] ?? 0;
+  });
+  entry.sum = state.sum;
+  entry.count = state.count;
 }
 
 function seriesKey(def: MetricDef, labels: Labels): string {
