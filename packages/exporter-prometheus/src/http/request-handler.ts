@@ -24,8 +24,12 @@ export interface RequestHandlerOptions {
   readonly readiness: ReadinessRule;
   readonly version: string;
   readonly startedAt: number;
+  /** `Retry-After` of a 429, in seconds. @default 1 */
+  readonly retryAfterSeconds?: number;
   /** Called when serving fails unexpectedly (logged and counted by the exporter). */
   readonly onError: (err: unknown) => void;
+  /** Called for every request refused for its credentials (counted by the exporter). */
+  readonly onRefused?: (reason: 'unauthorized' | 'too-many-requests') => void;
 }
 
 /**
@@ -51,8 +55,16 @@ export class RequestHandler {
       send(res, 405, TEXT, 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
-    if (!(await o.auth.check(req.headers.authorization))) {
-      send(res, 401, TEXT, 'unauthorized\n', { 'WWW-Authenticate': AUTH_CHALLENGE });
+    const auth = await o.auth.check(req.headers.authorization);
+    if (auth !== 'allowed') {
+      // A refused client gets no keep-alive connection to hold on to.
+      if (auth === 'busy') {
+        o.onRefused?.('too-many-requests');
+        send(res, 429, TEXT, 'too many password checks at once; retry later\n', { 'Retry-After': String(o.retryAfterSeconds ?? 1), Connection: 'close' });
+      } else {
+        o.onRefused?.('unauthorized');
+        send(res, 401, TEXT, 'unauthorized\n', { 'WWW-Authenticate': AUTH_CHALLENGE, Connection: 'close' });
+      }
       return;
     }
     const url = req.url ?? '/';
