@@ -1,5 +1,8 @@
 import { Worker } from 'node:worker_threads';
-import type { VerifyJob, VerifyResult } from './verify-worker.js';
+import type { VerifyJob, VerifyResult, VerifyWorkerData } from './verify-worker.js';
+
+/** Nice value of the verification threads on Linux: below the event loop's priority, not starved. */
+export const VERIFY_THREAD_NICE = 10;
 
 export interface VerifyPoolOptions {
   /** Worker threads running checks; each runs one at a time. @default 1 */
@@ -27,7 +30,8 @@ interface Slot {
  * At most `maxPending` checks are running or queued; `verify` returns undefined beyond that, so a
  * flood of wrong passwords turns into quick refusals instead of an unbounded queue. Threads start
  * on the first check (a config with sha256 users only never starts one), hold the process only
- * while they work, and a thread that dies is replaced: its check resolves false.
+ * while they work, run at a lower CPU priority (nice 10 on Linux, where it is per thread), and a
+ * thread that dies is replaced: its check resolves false.
  */
 export class VerifyPool {
   private readonly threads: number;
@@ -91,7 +95,7 @@ export class VerifyPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./verify-worker.js', import.meta.url));
+    const worker = new Worker(new URL('./verify-worker.js', import.meta.url), { workerData: { nice: VERIFY_THREAD_NICE } satisfies VerifyWorkerData });
     const slot: Slot = { worker, current: undefined };
     worker.unref();
     worker.on('message', (result: VerifyResult) => {

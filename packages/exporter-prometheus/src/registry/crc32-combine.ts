@@ -33,11 +33,11 @@ const X2N: readonly number[] = (() => {
 
 /** `x^(8·bytes) mod P`: what shifting a CRC past `bytes` bytes multiplies it by. */
 export function crc32ShiftOperator(bytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes >= 2 ** 31) throw new RangeError(`crc32ShiftOperator: ${bytes} bytes is out of range`);
   let p = 0x80000000; // x^0
   let k = 3; // 8 = 2^3 bits per byte
-  // Lengths beyond 2^32 bytes never occur here; bit operations would truncate them.
-  for (let n = bytes; n > 0; n = Math.floor(n / 2), k++) {
-    if (n % 2 === 1) p = multmodp(X2N[k & 31]!, p);
+  for (let n = bytes; n > 0; n >>>= 1, k++) {
+    if (n & 1) p = multmodp(X2N[k & 31]!, p);
   }
   return p;
 }

@@ -23,7 +23,7 @@ export type ExpositionFormat = 'text' | 'openmetrics';
 const LINES_PER_BLOCK = 256;
 /** Lines rendered, or bytes compressed, between two yields to the event loop during a render. */
 const LINES_PER_SLICE = 4096;
-const BYTES_PER_SLICE = 512 * 1024;
+const BYTES_PER_SLICE = 256 * 1024;
 
 const EOF = new ExpositionPiece(Buffer.from('# EOF\n', 'utf8'));
 
@@ -105,8 +105,8 @@ export interface RenderStats {
  *   the previous one plus copying the rest;
  * - a gzip response is assembled from the blocks' cached deflate streams (one gzip member);
  * - concurrent renders of one format share the render in flight;
- * - a render yields to the event loop every few thousand lines or half a megabyte compressed,
- *   so probes and timers never wait behind a large page.
+ * - a render yields to the event loop every 4,096 lines rendered and every 256 KB compressed, so
+ *   probes and timers never wait behind a large page.
  *
  * The classic text rendering equals prom-client's own `registry.metrics()` (a unit test checks it).
  */
@@ -262,6 +262,8 @@ export class PromMetricStore implements MetricSink {
     // is the one it started from, so the next render sees them either way.
     const version = this.version;
     const openMetrics = format === 'openmetrics';
+    // Collected meanwhile: some of prom-client's process metrics wait for an event-loop turn.
+    const processMetrics = this.processRegistry ? this.processMetrics(openMetrics) : undefined;
     const pieces: ExpositionPiece[] = [];
     let lines = 0;
     for (const family of [...this.families.values()]) {
@@ -283,7 +285,7 @@ export class PromMetricStore implements MetricSink {
         }
       }
     }
-    if (this.processRegistry) pieces.push(ExpositionPiece.of(await this.processMetrics(openMetrics)));
+    if (processMetrics) pieces.push(ExpositionPiece.of(await processMetrics));
     if (openMetrics) pieces.push(EOF);
     return { version, pieces };
   }
