@@ -281,3 +281,21 @@ describe('PromMetricStore series cache', () => {
     assert.equal(gz.readUInt32LE(gz.length - 4), plain.length);
   });
 });
+
+describe('PromMetricStore families outside the catalog style', () => {
+  it('renders a counter without _total and unlabelled metrics as prom-client and the snapshot writer do', async () => {
+    const counter = { name: 'x_requests', otelName: 'x.requests', kind: 'counter', unit: '{request}', labels: ['target'], help: 'Requests "seen".' } as const;
+    const histogram = { name: 'x_latency_seconds', otelName: 'x.latency', kind: 'histogram', unit: 's', labels: [], help: 'Latency.', buckets: [0.1, 1] } as const;
+    const gauge = { name: 'x_up', otelName: 'x.up', kind: 'gauge', unit: '1', labels: [], help: 'Up.' } as const;
+    const store = new PromMetricStore({ catalog: [counter, histogram, gauge] });
+    assert.equal(await store.renderText(), await promClientText(store), 'unlabelled series exist at 0 from the start');
+    store.record({ op: 'add', metric: counter, labels: { target: 'a' }, value: 3 });
+    store.record({ op: 'observe', metric: histogram, labels: {}, value: 0.5 });
+    store.record({ op: 'set', metric: gauge, labels: {}, value: 1 });
+    assert.equal(await store.renderText(), await promClientText(store));
+    let expected = '';
+    for (const metric of store.registry.getMetricsAsArray()) expected += writeOpenMetricsFamily((await (metric as unknown as { get(): Promise<unknown> }).get()) as MetricSnapshot);
+    assert.equal(await store.renderOpenMetrics(), `${expected}# EOF\n`);
+    assert.match(await store.renderOpenMetrics(), /^x_requests_total\{target="a"\} 3$/m);
+  });
+});

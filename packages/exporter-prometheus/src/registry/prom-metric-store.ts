@@ -1,6 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { METRIC_CATALOG, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ByteWriter } from './byte-writer.js';
 import { formatValue, labelText, openMetricsFamilyName, openMetricsHeader, textHeader } from './exposition-text.js';
 import { ExpositionPiece, gzipOf } from './gzip-pieces.js';
 import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
@@ -29,20 +30,27 @@ const EOF = new ExpositionPiece(Buffer.from('# EOF\n', 'utf8'));
 
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
 
-/** One series: its label string (built once) and value, and its lines as last rendered. */
+/** One series: its label string (built once), its value, and where its rendered lines are. */
 interface Series {
   readonly labels: Labels;
   readonly target: string | undefined;
   /** `k="v",...` without braces. */
   readonly labelText: string;
+  /** Gauge or counter: `name{labels} `. Histogram: `,labels} ` (after a bucket's `le`). Encoded once. */
+  readonly head: Buffer;
+  /** Histogram: `{labels} ` (after `_sum`/`_count`). */
+  readonly tail: Buffer | undefined;
   /** Gauge or counter value. */
   value: number;
   /** Histogram: observations per bucket (not cumulative), sum, count. */
   readonly buckets: number[] | undefined;
   sum: number;
   count: number;
-  /** The series' sample lines; undefined after a change. */
-  lines: string | undefined;
+  /** New or changed since its block's bytes were built: its lines must be rendered again. */
+  dirty: boolean;
+  /** Its lines are `block.bytes[start, start + length)` while not dirty. */
+  start: number;
+  length: number;
   block: Block;
 }
 
@@ -51,6 +59,8 @@ interface Block {
   readonly series: Series[];
   /** Undefined after a change to any of its series. */
   piece: ExpositionPiece | undefined;
+  /** The bytes last built, where its clean series' lines are copied from. */
+  bytes: Buffer | undefined;
 }
 
 interface Family {
@@ -59,8 +69,10 @@ interface Family {
   readonly metric: PromMetric;
   readonly linesPerSeries: number;
   readonly seriesPerBlock: number;
-  /** Sample name prefixes, e.g. `rds_x_bucket{le="0.5"`, for histograms. */
-  readonly bucketPrefixes: readonly string[];
+  /** Histograms: `rds_x_bucket{le="0.5"` per bucket and +Inf, `rds_x_sum`, `rds_x_count`, encoded. */
+  readonly bucketPrefixes: readonly Buffer[];
+  readonly sumName: Buffer;
+  readonly countName: Buffer;
   /** OpenMetrics sample names differ from the text ones (a counter not named `*_total`). */
   readonly openMetricsDiffers: boolean;
   readonly headers: Readonly<Record<ExpositionFormat, ExpositionPiece>>;
@@ -99,7 +111,7 @@ export interface RenderStats {
  * render the page without asking prom-client to format everything again:
  *
  * - a series' label string is built once, when the series appears; its lines are rendered again
- *   only after its value changed;
+ *   only after its value changed, and otherwise copied as bytes;
  * - a family's series are grouped in blocks of ~256 lines; a block's bytes (and their deflate
  *   stream) are rebuilt only when one of its series changed, so a scrape costs what changed since
  *   the previous one plus copying the rest;
@@ -120,6 +132,8 @@ export class PromMetricStore implements MetricSink {
   private readonly prefix: string;
   /** Bumped by every change to any series. */
   private version = 0;
+  /** Where changed series are written while their block is rebuilt. */
+  private readonly writer = new ByteWriter();
   private readonly inFlight: Partial<Record<ExpositionFormat, Promise<{ readonly version: number; readonly pieces: readonly ExpositionPiece[] }>>> = {};
   private readonly bodies: Partial<Record<`${ExpositionFormat}:${'identity' | 'gzip'}`, { readonly version: number; readonly body: Buffer } | Promise<Buffer>>> = {};
 
@@ -270,7 +284,7 @@ export class PromMetricStore implements MetricSink {
       pieces.push(family.headers[format]);
       for (const block of [...family.blocks]) {
         if (openMetrics && family.openMetricsDiffers) {
-          pieces.push(ExpositionPiece.of(this.openMetricsLines(family, block)));
+          pieces.push(this.openMetricsBlock(family, block));
           lines += block.series.length * family.linesPerSeries;
         } else {
           if (!block.piece) {
@@ -305,41 +319,86 @@ export class PromMetricStore implements MetricSink {
     }
   }
 
+  /**
+   * A block's bytes again: a changed series is written anew, a clean one's bytes are copied from
+   * the block's previous bytes (no string is kept or built per sample line).
+   */
   private renderBlock(family: Family, block: Block): ExpositionPiece {
     this.stats.blocksRendered++;
-    let text = '';
+    const previous = block.bytes;
+    const writer = this.writer;
+    writer.reset();
+    const writtenAt: number[] = [];
+    let total = 0;
     for (const series of block.series) {
-      if (series.lines === undefined) {
-        series.lines = this.seriesLines(family, series, family.name);
+      if (series.dirty || !previous) {
+        const from = writer.length;
+        this.writeSeries(family, series, series.head, writer);
         this.stats.seriesRendered++;
+        writtenAt.push(from);
+        series.length = writer.length - from;
       }
-      text += series.lines;
+      total += series.length;
     }
-    return ExpositionPiece.of(text);
+    const bytes = Buffer.allocUnsafe(total);
+    let at = 0;
+    let next = 0;
+    for (const series of block.series) {
+      if (series.dirty || !previous) {
+        const from = writtenAt[next++]!;
+        writer.copyOut(bytes, at, from, from + series.length);
+        series.dirty = false;
+      } else {
+        previous.copy(bytes, at, series.start, series.start + series.length);
+      }
+      series.start = at;
+      at += series.length;
+    }
+    block.bytes = bytes;
+    return new ExpositionPiece(bytes);
   }
 
   /** A block in OpenMetrics for a counter whose name lacks `_total` (never cached: not in the catalog's style). */
-  private openMetricsLines(family: Family, block: Block): string {
+  private openMetricsBlock(family: Family, block: Block): ExpositionPiece {
     const sample = `${openMetricsFamilyName(family.name, family.def)}_total`;
-    let text = '';
-    for (const series of block.series) text += this.seriesLines(family, series, sample);
-    return text;
+    const writer = new ByteWriter(4096);
+    for (const series of block.series) {
+      this.writeSeries(family, series, Buffer.from(`${sample}${series.labelText === '' ? '' : `{${series.labelText}}`} `, 'utf8'), writer);
+    }
+    const bytes = Buffer.allocUnsafe(writer.length);
+    writer.copyOut(bytes, 0, 0, writer.length);
+    return new ExpositionPiece(bytes);
   }
 
-  private seriesLines(family: Family, series: Series, sample: string): string {
-    const braces = series.labelText === '' ? '' : `{${series.labelText}}`;
-    if (!series.buckets) return `${sample}${braces} ${formatValue(series.value)}\n`;
-    const sep = series.labelText === '' ? '' : ',';
-    let out = '';
-    let cumulative = 0;
-    for (let i = 0; i < series.buckets.length; i++) {
-      cumulative += series.buckets[i]!;
-      out += `${family.bucketPrefixes[i]}${sep}${series.labelText}} ${cumulative}\n`;
+  /** Writes a series' sample lines; `head` is `name{labels} ` for a gauge or counter. */
+  private writeSeries(family: Family, series: Series, head: Buffer, w: ByteWriter): void {
+    const buckets = series.buckets;
+    if (!buckets) {
+      w.bytes(head);
+      w.value(series.value);
+      w.newline();
+      return;
     }
-    out += `${family.bucketPrefixes[series.buckets.length]}${sep}${series.labelText}} ${series.count}\n`;
-    out += `${family.name}_sum${braces} ${formatValue(series.sum)}\n`;
-    out += `${family.name}_count${braces} ${series.count}\n`;
-    return out;
+    let cumulative = 0;
+    for (let i = 0; i < buckets.length; i++) {
+      cumulative += buckets[i]!;
+      w.bytes(family.bucketPrefixes[i]!);
+      w.bytes(series.head);
+      w.value(cumulative);
+      w.newline();
+    }
+    w.bytes(family.bucketPrefixes[buckets.length]!);
+    w.bytes(series.head);
+    w.value(series.count);
+    w.newline();
+    w.bytes(family.sumName);
+    w.bytes(series.tail!);
+    w.value(series.sum);
+    w.newline();
+    w.bytes(family.countName);
+    w.bytes(series.tail!);
+    w.value(series.count);
+    w.newline();
   }
 
   private async processMetrics(openMetrics: boolean): Promise<string> {
@@ -352,7 +411,7 @@ export class PromMetricStore implements MetricSink {
 
   private changed(series: Series): void {
     this.version++;
-    series.lines = undefined;
+    series.dirty = true;
     series.block.piece = undefined;
   }
 
@@ -366,20 +425,25 @@ export class PromMetricStore implements MetricSink {
   private addSeries(family: Family, key: string, labels: Labels): Series {
     let block = family.blocks[family.blocks.length - 1];
     if (!block || block.series.length >= family.seriesPerBlock) {
-      block = { series: [], piece: undefined };
+      block = { series: [], piece: undefined, bytes: undefined };
       family.blocks.push(block);
     }
     const histogram = family.def.kind === 'histogram';
     const target = family.def.labels.includes('target') ? (labels['target'] ?? '') : undefined;
+    const text = labelText(labels);
     const series: Series = {
       labels,
       target,
-      labelText: labelText(labels),
+      labelText: text,
+      head: Buffer.from(histogram ? `${text === '' ? '' : ','}${text}} ` : `${family.name}${text === '' ? '' : `{${text}}`} `, 'utf8'),
+      tail: histogram ? Buffer.from(text === '' ? ' ' : `{${text}} `, 'utf8') : undefined,
       value: 0,
       buckets: histogram ? new Array<number>((family.def.buckets ?? DEFAULT_BUCKETS).length).fill(0) : undefined,
       sum: 0,
       count: 0,
-      lines: undefined,
+      dirty: true,
+      start: 0,
+      length: 0,
       block,
     };
     block.series.push(series);
@@ -439,7 +503,9 @@ export class PromMetricStore implements MetricSink {
       metric,
       linesPerSeries,
       seriesPerBlock: Math.max(1, Math.floor(LINES_PER_BLOCK / linesPerSeries)),
-      bucketPrefixes: histogram ? [...bounds.map((b) => `${name}_bucket{le="${formatValue(b)}"`), `${name}_bucket{le="+Inf"`] : [],
+      bucketPrefixes: histogram ? [...bounds.map((b) => `${name}_bucket{le="${formatValue(b)}"`), `${name}_bucket{le="+Inf"`].map((p) => Buffer.from(p, 'utf8')) : [],
+      sumName: Buffer.from(`${name}_sum`, 'utf8'),
+      countName: Buffer.from(`${name}_count`, 'utf8'),
       openMetricsDiffers: def.kind === 'counter' && !name.endsWith('_total'),
       headers: { text: ExpositionPiece.of(textHeader(name, def)), openmetrics: ExpositionPiece.of(openMetricsHeader(name, def)) },
       series: new Map(),
