@@ -133,7 +133,7 @@ export const prometheusConfigSchema: ConfigSchema = {
       sensitive: true,
     },
     failureDelay: {
-      doc: 'Every refused request (401 wrong or unknown credentials, 429 too many checks at once) is answered this long after it arrived, so the answer time does not reveal whether a user exists or how its password is hashed, and each connection can try at most one password per delay. Must exceed the time one bcrypt check takes.',
+      doc: 'Every refused request (401 wrong or unknown credentials, 429 too many checks at once) is answered this long after it arrived, so the answer time does not reveal whether a user exists or how its password is hashed, and each connection can try at most one password per delay. A Prometheus whose X-Prometheus-Scrape-Timeout-Seconds is shorter gets its answer within half of that (at least 250ms). Must exceed the time one bcrypt check takes.',
       format: 'duration',
       default: 1000,
     },

@@ -127,6 +127,28 @@ describe('basic auth failure timing', () => {
   }
 });
 
+describe('basic auth failure timing within the scraper\'s timeout', () => {
+  for (const [timeout, expectedMs] of [['1', 500], ['0.2', 250], ['30', 1000]] as const) {
+    it(`answers a refused scrape with X-Prometheus-Scrape-Timeout-Seconds: ${timeout} after ${expectedMs} ms`, async () => {
+      const clock = new FakeClock(T0);
+      const s = await started({ basicAuth: { users: { prom: BCRYPT4_S3CRET, grafana: SHA_S3CRET }, failureDelay: 1000, verifyThreads: 1, maxPendingVerifications: 8 } }, clock);
+      try {
+        let answered: RawResponse | undefined;
+        const headers = { authorization: basic('prom', 'wrong'), 'x-prometheus-scrape-timeout-seconds': timeout };
+        const pending = request(`${s.url}/metrics`, { headers }).then((r) => (answered = r));
+        await waitForCondition(() => answered !== undefined || clock.pendingTimers() > 0, { description: 'the refusal to wait on the clock' });
+        await clock.tickAsync(expectedMs - 1);
+        assert.equal(answered, undefined);
+        await clock.tickAsync(1);
+        await pending;
+        assert.equal(answered!.status, 401, 'a Prometheus with a short timeout sees the 401, not a timeout');
+      } finally {
+        await s.exporter.shutdown();
+      }
+    });
+  }
+});
+
 describe('bcrypt passwords past 72 bytes', () => {
   it('refuses a wrong password that shares the first 72 bytes of the right one', async () => {
     const s = await started({ basicAuth: { users: { prom: BCRYPT4_72A }, failureDelay: 0, verifyThreads: 1, maxPendingVerifications: 8 } });

@@ -6,6 +6,9 @@ import { VerifyPool } from './verify-pool.js';
 /** How many distinct successful `Authorization` headers are remembered. */
 export const DEFAULT_AUTH_CACHE_SIZE = 64;
 
+/** The shortest failure delay a scraper's own timeout can ask for (a bound on guesses per connection). */
+export const MIN_FAILURE_DELAY_MS = 250;
+
 /**
  * What a request's credentials earned:
  * - `allowed`: no auth configured, or a known user's password;
@@ -78,15 +81,21 @@ export class BasicAuth {
     return this.users.size === 0;
   }
 
-  /** Checks an `Authorization` header value. */
-  async check(header: string | undefined): Promise<AuthOutcome> {
+  /**
+   * Checks an `Authorization` header value. `scrapeTimeoutMs` is the scraper's own deadline
+   * (Prometheus sends `X-Prometheus-Scrape-Timeout-Seconds`): a refusal then comes within half of
+   * it (never sooner than {@link MIN_FAILURE_DELAY_MS}), so a Prometheus with a short timeout sees
+   * its 401 instead of a timeout. Every kind of user still takes the same time.
+   */
+  async check(header: string | undefined, scrapeTimeoutMs?: number): Promise<AuthOutcome> {
     if (this.disabled) return 'allowed';
     // No credentials at all: the usual first request of a browser or curl; say so at once.
     if (header === undefined || header === '') return 'denied';
     const startedAt = this.clock.now();
     const outcome = await this.verify(header);
     if (outcome === 'allowed') return outcome;
-    const wait = startedAt + this.failureDelayMs - this.clock.now();
+    const delay = scrapeTimeoutMs !== undefined && scrapeTimeoutMs > 0 ? Math.min(this.failureDelayMs, Math.max(MIN_FAILURE_DELAY_MS, scrapeTimeoutMs / 2)) : this.failureDelayMs;
+    const wait = startedAt + delay - this.clock.now();
     // Shutting down ends the wait early; the connection is being closed anyway.
     if (wait > 0) await this.clock.sleep(wait, this.closing.signal).catch(() => undefined);
     return outcome;

@@ -55,7 +55,7 @@ export class RequestHandler {
       send(res, 405, TEXT, 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
-    const auth = await o.auth.check(req.headers.authorization);
+    const auth = await o.auth.check(req.headers.authorization, scrapeTimeoutMs(req.headers['x-prometheus-scrape-timeout-seconds']));
     if (auth !== 'allowed') {
       // A refused client gets no keep-alive connection to hold on to.
       if (auth === 'busy') {
@@ -113,6 +113,13 @@ export class RequestHandler {
       send(res, 200, contentType, await this.options.store.render(format), headers);
     }
   }
+}
+
+/** Prometheus's scrape timeout from its header, in ms; undefined when absent or not a positive number. */
+function scrapeTimeoutMs(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\s*\d+(\.\d+)?\s*$/.test(header)) return undefined;
+  const seconds = Number(header);
+  return seconds > 0 ? seconds * 1000 : undefined;
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {
