@@ -13,13 +13,14 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { MetricsHub, StatusStore, SystemClock, silentLogger } from '@rds-agent/core';
 import { PrometheusExporter, hashPassword } from '@rds-agent/exporter-prometheus';
 
 const args = process.argv.slice(2);
+const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' / ');
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const PROM_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
@@ -42,6 +43,7 @@ if (args[0] === '--scraper') {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { authorization, accept: PROM_ACCEPT, 'accept-encoding': 'gzip' };
   for (let i = 0; i < 5; i++) await get(url, headers, agent); // warm-up; the first one verifies
+  process.send({ ready: true }); // the flood starts now: this scraper is already authenticated
   const times = [];
   const statuses = {};
   const end = performance.now() + Number(ms);
@@ -73,12 +75,16 @@ if (args[0] === '--flood') {
   process.exit(0);
 }
 
+/** Runs a child role; `ready` resolves on its `{ ready: true }` message, `result` on its last message. */
 function child(role, childArgs) {
   const proc = fork(fileURLToPath(import.meta.url), [role, ...childArgs], { stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    proc.once('message', resolve);
+  let onReady;
+  const ready = new Promise((resolve) => (onReady = resolve));
+  const result = new Promise((resolve, reject) => {
+    proc.on('message', (m) => (m.ready ? onReady() : resolve(m)));
     proc.once('exit', (code) => code !== 0 && reject(new Error(`${role} exited ${code}`)));
   });
+  return { ready, result };
 }
 
 // --- the run -------------------------------------------------------------------------------------
@@ -129,8 +135,9 @@ const rows = [];
 for (const s of scenarios) {
   const e = await exporterWith(s.basicAuth);
   const scraper = child('--scraper', [e.url, basic('prom', 's3cret'), String(PHASE_MS)]);
-  const flood = s.flood ? child('--flood', [e.url, String(CLIENTS), String(PHASE_MS)]) : Promise.resolve({ statuses: {} });
-  const [scraped, flooded] = await Promise.all([scraper, flood]);
+  await scraper.ready;
+  const flood = s.flood ? child('--flood', [e.url, String(CLIENTS), String(PHASE_MS)]).result : Promise.resolve({ statuses: {} });
+  const [scraped, flooded] = await Promise.all([scraper.result, flood]);
   const verifications = e.exporter.basicAuth.verifications;
   await e.stop();
   const times = scraped.times.sort((a, b) => a - b);
@@ -163,12 +170,12 @@ const timing = [];
 const cpu = cpus();
 console.log(`## Basic auth under a flood of wrong passwords\n`);
 console.log(`- date: ${new Date().toISOString()}`);
-console.log(`- machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${platform()} ${release()}, Node ${process.version}`);
-console.log(`- method: an authenticated scraper (its own process, one keep-alive connection, a scrape every ~20 ms, ${TARGETS} targets + process metrics, OpenMetrics + gzip) for ${PHASE_MS / 1000} s per scenario; attackers: ${CLIENTS} concurrent clients in another process, each sending a wrong password for the bcrypt user (cost 10) as soon as its previous answer arrives; ${QUICK ? 'quick run (--quick)' : 'full run'}\n`);
+console.log(`- machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${platform()} ${release()}, Node ${process.version}, load average ${loadAtStart} at start (other jobs share the machine)`);
+console.log(`- method: an already authenticated scraper (its own process, one keep-alive connection, credentials verified before the flood starts, a scrape every ~20 ms, ${TARGETS} targets + process metrics, OpenMetrics + gzip) for ${PHASE_MS / 1000} s per scenario; attackers: ${CLIENTS} concurrent clients in another process, each sending a wrong password for the bcrypt user (cost 10) as soon as its previous answer arrives; ${QUICK ? 'quick run (--quick)' : 'full run'}\n`);
 console.log('| scenario | scrapes | scraper p50 ms | scraper p99 ms | scraper max ms | scraper non-200 | attacker 200 | attacker 401 | attacker 429 | bcrypt runs |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  const non200 = Object.entries(r.scraperStatuses).filter(([k]) => k !== '200').reduce((a, [, v]) => a + v, 0);
+  const non200 = Object.entries(r.scraperStatuses).filter(([k]) => k !== '200').map(([k, v]) => `${v} × ${k}`).join(', ') || '0';
   console.log(`| ${r.name} | ${r.n} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${non200} | ${r.flood['200'] ?? 0} | ${r.flood['401'] ?? 0} | ${r.flood['429'] ?? 0} | ${r.verifications} |`);
 }
 console.log('\nTime to a refusal by kind of user (defaults, no flood; every refusal is answered 1 s after it arrived):\n');

@@ -105,6 +105,24 @@ describe('BasicAuth under a flood of bad credentials', () => {
 });
 
 describe('BasicAuth failure timing', () => {
+  it('lets many refusals wait at once without a listener-leak warning', async () => {
+    const clock = new FakeClock(1_000_000);
+    const a = auth({ grafana: SHA_S3CRET }, { clock, failureDelayMs: 1000 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const waiting = Array.from({ length: 40 }, (_, i) => a.check(basic('grafana', `guess-${i}`)));
+      await clock.flush();
+      await clock.tickAsync(1000);
+      assert.deepEqual(new Set(await Promise.all(waiting)), new Set(['denied']));
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('answers denied and busy exactly failureDelayMs after the check began, allowed at once', async () => {
     const clock = new FakeClock(1_000_000);
     const a = auth({ prom: BCRYPT_S3CRET, grafana: SHA_S3CRET }, { clock, failureDelayMs: 1000, maxPendingVerifications: 1 });

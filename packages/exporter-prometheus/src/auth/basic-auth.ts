@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { SystemClock, type Clock } from '@rds-agent/core';
 import { exceedsBcryptLimit, parsePasswordHash, sha256Matches, type PasswordHash } from './password-hash.js';
 import { VerifyPool } from './verify-pool.js';
@@ -73,6 +74,9 @@ export class BasicAuth {
     this.clock = options.clock ?? new SystemClock();
     this.failureDelayMs = options.failureDelayMs ?? 1000;
     this.cacheSize = options.cacheSize ?? DEFAULT_AUTH_CACHE_SIZE;
+    // Every refusal waiting out its delay listens on this signal; there are at most as many as open
+    // connections (http.maxConnections), not a leak.
+    setMaxListeners(0, this.closing.signal);
     this.pool = new VerifyPool({ threads: options.verifyThreads ?? 1, maxPending: options.maxPendingVerifications ?? 8, ...(options.onError ? { onError: options.onError } : {}) });
   }
 
