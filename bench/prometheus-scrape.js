@@ -23,6 +23,8 @@ import { fork, spawn } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { gzip, constants as zlibConstants } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -317,6 +319,32 @@ async function afterInterval(port, hub, n) {
   return { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), perSecond: 1000 / (times.reduce((a, b) => a + b, 0) / times.length), longestBlockMs, longestBlockCpuMs, maxDelayMs: delay.max / 1e6 };
 }
 
+/**
+ * The render alone (no HTTP): after each 15 s of churn, garbage collected first, so the longest
+ * slice between event-loop turns is the render's own synchronous work.
+ */
+async function renderAlone(store, hub, n) {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const churn = new Churn(hub);
+  const times = [];
+  let longestBlockMs = 0;
+  let longestBlockCpuMs = 0;
+  for (let i = 0; i < n + 3; i++) {
+    churn.advance(SCRAPE_INTERVAL_MS);
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let the collector's sweeping finish
+    const s = performance.now();
+    const r = await withLoopWatch(() => store.renderGzip('openmetrics'));
+    if (i < 3) continue;
+    times.push(performance.now() - s);
+    longestBlockMs = Math.max(longestBlockMs, r.longestBlockMs);
+    longestBlockCpuMs = Math.max(longestBlockCpuMs, r.longestBlockCpuMs);
+  }
+  times.sort((a, b) => a - b);
+  return { n: times.length, p50: quantile(times, 0.5), p99: quantile(times, 0.99), longestBlockMs, longestBlockCpuMs };
+}
+
 /** A CPU hog on every core, a scraper in its own process every 1 s with a 1 s timeout. */
 async function loaded(port, hub, n) {
   const hogs = cpus().map(() => spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }));
@@ -371,6 +399,7 @@ for (const [who, port] of [['exporter', ports.exporter], ['bare prom-client', po
 for (const [who, port] of [['exporter', ports.exporter], ['bare prom-client', ports.bare]]) {
   rows.push({ who, scenario: `after each ${SCRAPE_INTERVAL_MS / 1000} s of churn`, ...(await afterInterval(port, hub, INTERVAL_SCRAPES)) });
 }
+const alone = await renderAlone(exporter.metricStore, hub, INTERVAL_SCRAPES);
 const loadedRows = [];
 if (LOADED) {
   for (const [who, port] of [['exporter', ports.exporter], ['bare prom-client', ports.bare]]) loadedRows.push({ who, ...(await loaded(port, hub, LOADED_SCRAPES)) });
@@ -392,6 +421,7 @@ for (const row of rows) {
   const base = rows.find((r) => r.who === 'bare prom-client' && r.scenario === row.scenario);
   console.log(`| ${row.who} | ${row.scenario} | ${row.n} | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.perSecond)} | ${(row.perSecond / base.perSecond).toFixed(1)}x | ${fmt(row.longestBlockMs)} / ${fmt(row.longestBlockCpuMs)} | ${fmt(row.maxDelayMs)} |`);
 }
+console.log(`\nThe render alone (store.renderGzip('openmetrics'), no HTTP), after each ${SCRAPE_INTERVAL_MS / 1000} s of churn, garbage collected first so that the longest slice is the render's own work: ${alone.n} renders, p50 ${fmt(alone.p50)} ms, p99 ${fmt(alone.p99)} ms, longest synchronous slice ${fmt(alone.longestBlockMs)} ms wall / ${fmt(alone.longestBlockCpuMs)} ms CPU.`);
 if (loadedRows.length > 0) {
   console.log(`\nLoaded host: ${cpu.length} busy child processes (one per core), real-time churn, a scraper in its own process every 1 s with a 1 s timeout.\n`);
   console.log('| server | scrapes | failed | failure kinds | p50 ms (ok) | p99 ms (ok) |');

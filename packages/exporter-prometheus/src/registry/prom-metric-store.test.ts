@@ -235,6 +235,14 @@ describe('PromMetricStore series cache', () => {
     // The text format shares the sample lines: only its headers are new.
     await store.render('text');
     assert.equal(store.stats.seriesRendered - before.seriesRendered, 1);
+    // Setting a gauge to the value it has, or adding 0 to a counter, changes nothing: same page, no work.
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'rds-5', status: 'success' }, value: 0 }); // a new series at 0
+    const page = await store.render('text');
+    const rendered = store.stats.seriesRendered;
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'rds-5' }, value: 1 });
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'rds-5', status: 'success' }, value: 0 });
+    assert.equal(await store.render('text'), page, 'the very same Buffer');
+    assert.equal(store.stats.seriesRendered, rendered);
   });
 
   it('shares one render between concurrent requests for the same format', async () => {

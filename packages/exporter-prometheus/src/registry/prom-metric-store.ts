@@ -165,6 +165,8 @@ export class PromMetricStore implements MetricSink {
         if (!(metric instanceof Gauge)) throw mismatch(update.op, def);
         metric.set(update.labels, update.value);
         const series = this.seriesFor(family, update.labels);
+        // Telemetry sets unchanged values every minute (total memory, info series): nothing to redo.
+        if (Object.is(series.value, update.value) && !series.dirty) return;
         series.value = update.value;
         this.changed(series);
         return;
@@ -173,6 +175,7 @@ export class PromMetricStore implements MetricSink {
         if (!(metric instanceof Counter)) throw mismatch(update.op, def);
         metric.inc(update.labels, update.value);
         const series = this.seriesFor(family, update.labels);
+        if (update.value === 0) return; // creates the series (new ones are already dirty), changes nothing
         series.value += update.value;
         this.changed(series);
         return;
