@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const benches = [
   { file: 'prometheus-scrape.js', args: quick ? ['--quick'] : [] },
+  { file: 'auth-flood.js', args: quick ? ['--quick'] : [] },
   { file: 'fleet-reconnect.js', args: ['--agents', quick ? '1000' : '10000'] },
 ];
 

@@ -14,11 +14,14 @@ const SHA = `sha256:${'ab'.repeat(32)}`;
 function issuesOf(raw: unknown): ConfigIssue[] {
   const { value, issues } = validateFragment(prometheusExporterDefinition.schema, raw, KEY);
   if (issues.length > 0) return issues;
-  return prometheusExporterDefinition.validate!(value as unknown as PrometheusExporterConfig).map((i) => ({ key: `${KEY}.${i.key}`, message: i.message }));
+  return prometheusExporterDefinition.validate!(value as unknown as PrometheusExporterConfig).map((i) => ({ ...i, key: `${KEY}.${i.key}` }));
 }
 
+/** The keys of the errors (warnings left out). */
 function keysOf(raw: unknown): string[] {
-  return issuesOf(raw).map((i) => i.key);
+  return issuesOf(raw)
+    .filter((i) => i.severity !== 'warning')
+    .map((i) => i.key);
 }
 
 describe('prometheus exporter config', () => {
@@ -30,7 +33,8 @@ describe('prometheus exporter config', () => {
       port: 9464,
       path: '/metrics',
       tls: { certFile: null, keyFile: null, clientCaFile: null },
-      basicAuth: { users: {} },
+      basicAuth: { users: {}, failureDelay: 1000, verifyThreads: 1, maxPendingVerifications: 8 },
+      http: { headersTimeout: 5000, requestTimeout: 10_000, keepAliveTimeout: 65_000, maxConnections: 64 },
       defaultMetrics: true,
       prefix: '',
       readiness: 'any',
@@ -50,19 +54,21 @@ describe('prometheus exporter config', () => {
     walk(prometheusExporterDefinition.schema as Record<string, unknown>, '');
   });
 
-  it('accepts a full valid config', () => {
+  it('accepts a full valid config (a bcrypt user only earns its 72-byte warning)', () => {
+    const issues = issuesOf({
+      host: '0.0.0.0',
+      port: 9100,
+      path: '/custom/metrics',
+      tls: { certFile: '/etc/rds-agent/tls.crt', keyFile: '/etc/rds-agent/tls.key', clientCaFile: '/etc/rds-agent/ca.crt' },
+      basicAuth: { users: { prometheus: BCRYPT, grafana: SHA }, failureDelay: '2s', verifyThreads: 2, maxPendingVerifications: 16 },
+      http: { headersTimeout: '3s', requestTimeout: '5s', keepAliveTimeout: '2m', maxConnections: 10 },
+      defaultMetrics: false,
+      prefix: 'rds_csi_',
+      readiness: 'all',
+    });
     assert.deepEqual(
-      issuesOf({
-        host: '0.0.0.0',
-        port: 9100,
-        path: '/custom/metrics',
-        tls: { certFile: '/etc/rds-agent/tls.crt', keyFile: '/etc/rds-agent/tls.key', clientCaFile: '/etc/rds-agent/ca.crt' },
-        basicAuth: { users: { prometheus: BCRYPT, grafana: SHA } },
-        defaultMetrics: false,
-        prefix: 'rds_csi_',
-        readiness: 'all',
-      }),
-      [],
+      issues.map((i) => [i.key, i.severity]),
+      [[`${KEY}.basicAuth.users.prometheus`, 'warning']],
     );
   });
 
@@ -85,12 +91,52 @@ describe('prometheus exporter config', () => {
     ['bcrypt $2x$ variant', { basicAuth: { users: { bob: BCRYPT.replace('$2y$', '$2x$') } } }, `${KEY}.basicAuth.users.bob`],
     ['short sha256', { basicAuth: { users: { carol: 'sha256:abcd' } } }, `${KEY}.basicAuth.users.carol`],
     ['username with a colon', { basicAuth: { users: { 'a:b': SHA } } }, `${KEY}.basicAuth.users.a:b`],
+    ['failureDelay not a duration', { basicAuth: { failureDelay: 'soon' } }, `${KEY}.basicAuth.failureDelay`],
+    ['no verification thread', { basicAuth: { verifyThreads: 0 } }, `${KEY}.basicAuth.verifyThreads`],
+    ['maxPendingVerifications 1.5', { basicAuth: { maxPendingVerifications: 1.5 } }, `${KEY}.basicAuth.maxPendingVerifications`],
+    ['maxConnections 0', { http: { maxConnections: 0 } }, `${KEY}.http.maxConnections`],
+    ['headersTimeout not a duration', { http: { headersTimeout: 'slow' } }, `${KEY}.http.headersTimeout`],
+    ['headersTimeout above requestTimeout', { http: { headersTimeout: '20s', requestTimeout: '10s' } }, `${KEY}.http.headersTimeout`],
   ];
   for (const [what, raw, key] of invalid) {
     it(`rejects ${what}, naming ${key}`, () => {
       assert.deepEqual(keysOf(raw), [key]);
     });
   }
+
+  describe('warnings (valid, but probably not what was meant)', () => {
+    const warningsOf = (raw: unknown): string[] => issuesOf(raw).filter((i) => i.severity === 'warning').map((i) => `${i.key}: ${i.message}`);
+    const TLS = { certFile: '/etc/rds-agent/tls.crt', keyFile: '/etc/rds-agent/tls.key' };
+
+    it('warns when the endpoint listens beyond loopback without TLS or basic auth', () => {
+      const [open, ...rest] = warningsOf({ host: '0.0.0.0' });
+      assert.deepEqual(rest, []);
+      assert.match(open!, /^exporters\.prometheus\.host: listens on 0\.0\.0\.0, beyond loopback, without TLS or basic auth: anyone who can reach port 9464 reads/);
+      assert.match(warningsOf({ host: '192.0.2.5', basicAuth: { users: { grafana: SHA } } })[0]!, /^exporters\.prometheus\.host: .* without TLS: basic-auth passwords .* clear text/);
+      assert.match(warningsOf({ host: '::', tls: TLS })[0]!, /^exporters\.prometheus\.host: .* with TLS but no authentication/);
+    });
+
+    it('does not warn on loopback, or beyond it with TLS and basic auth or client certificates', () => {
+      for (const host of ['127.0.0.1', '127.0.1.1', 'localhost', '::1']) assert.deepEqual(warningsOf({ host }), [], host);
+      assert.deepEqual(warningsOf({ host: '0.0.0.0', tls: TLS, basicAuth: { users: { grafana: SHA } } }), []);
+      assert.deepEqual(warningsOf({ host: '0.0.0.0', tls: { ...TLS, clientCaFile: '/etc/rds-agent/ca.crt' } }), []);
+    });
+
+    it('warns for every bcrypt user that passwords past 72 bytes are refused, never for sha256 users', () => {
+      const warnings = warningsOf({ basicAuth: { users: { prometheus: BCRYPT, grafana: SHA, other: BCRYPT } } });
+      assert.deepEqual(warnings.map((w) => w.split(':')[0]), [`${KEY}.basicAuth.users.prometheus`, `${KEY}.basicAuth.users.other`]);
+      assert.match(warnings[0]!, /first 72 bytes .* refuses longer passwords .*rds-agent hash-password/);
+      assert.ok(!warnings[0]!.includes(BCRYPT), 'the hash is not echoed');
+    });
+
+    it('reaches the agent as warnings: the config stays valid', async () => {
+      const validate = await configValidator([plugin, fakeTransportPlugin()]);
+      const warnings: ConfigIssue[] = [];
+      const raw = { targets: [{ name: 'rds-1', transport: 'fake', options: {} }], exporters: { prometheus: { host: '0.0.0.0', basicAuth: { users: { prometheus: BCRYPT } } } } };
+      validate(raw, {}, warnings);
+      assert.deepEqual(warnings.map((w) => w.key), [`${KEY}.basicAuth.users.prometheus`, `${KEY}.host`]);
+    });
+  });
 
   it('never echoes a rejected password', () => {
     const issues = issuesOf({ basicAuth: { users: { alice: 'hunter2-secret' } } });

@@ -7,10 +7,18 @@ import { prometheusExporterDefinition } from './definition.js';
 
 export { prometheusExporterDefinition } from './definition.js';
 export { PrometheusExporter } from './prometheus-exporter.js';
-export { PROMETHEUS_EXPORTER_DEFAULTS, prometheusConfigSchema, validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
-export { PromMetricStore, type ExpositionFormat, type PromMetricStoreOptions } from './registry/prom-metric-store.js';
+export {
+  PROMETHEUS_EXPORTER_DEFAULTS,
+  prometheusConfigSchema,
+  validatePrometheusConfig,
+  type CompletePrometheusExporterConfig,
+  type PrometheusExporterConfig,
+} from './config.js';
+export { PromMetricStore, type ExpositionFormat, type PromMetricStoreOptions, type RenderStats } from './registry/prom-metric-store.js';
 export { OPENMETRICS_CONTENT_TYPE } from './registry/openmetrics.js';
-export { checkPasswordHash } from './auth/password-hash.js';
+export { BCRYPT_MAX_PASSWORD_BYTES, DEFAULT_BCRYPT_COST, checkPasswordHash, exceedsBcryptLimit, hashPassword } from './auth/password-hash.js';
+export type { AuthOutcome } from './auth/basic-auth.js';
+export type { RefusalReason } from './prometheus-exporter.js';
 export type { StatusDocument, TargetStatusJson } from './http/status-document.js';
 
 export default definePlugin({

@@ -1,14 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server, type ServerOptions } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { AgentError, ConfigError, ErrorCode, Metrics, abortReason, type ExporterContext, type MetricsExporter } from '@rds-agent/core';
 import { BasicAuth } from './auth/basic-auth.js';
-import { validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
+import { PROMETHEUS_EXPORTER_DEFAULTS, validatePrometheusConfig, type PrometheusExporterConfig } from './config.js';
 import { RequestHandler } from './http/request-handler.js';
 import { PromMetricStore } from './registry/prom-metric-store.js';
+
+/** Why a request or connection was refused: the `reason` of `rds_exporter_refused_requests_total`. */
+export type RefusalReason = 'unauthorized' | 'too-many-requests' | 'timeout' | 'connection-limit' | 'bad-request';
+const REFUSAL_REASONS: readonly RefusalReason[] = ['unauthorized', 'too-many-requests', 'timeout', 'connection-limit', 'bad-request'];
 
 interface TlsMaterial {
   readonly cert: Buffer;
@@ -81,11 +85,20 @@ export class PrometheusExporter implements MetricsExporter {
   private async startUnguarded(signal: AbortSignal): Promise<void> {
     const { config, context } = this;
     const keyOf = (key: string): string => `exporters.${context.name}.${key}`;
-    const issues = validatePrometheusConfig(config);
+    // Warnings were already reported by the config loader; only errors stop the start.
+    const issues = validatePrometheusConfig(config).filter((i) => i.severity !== 'warning');
     if (issues.length > 0) throw new ConfigError(issues.map((i) => ({ key: keyOf(i.key), message: i.message })));
     if (signal.aborted) throw abortReason(signal);
 
-    this.auth = new BasicAuth(config.basicAuth?.users ?? {});
+    const authSettings = { ...PROMETHEUS_EXPORTER_DEFAULTS.basicAuth, ...config.basicAuth };
+    const http = { ...PROMETHEUS_EXPORTER_DEFAULTS.http, ...config.http };
+    this.auth = new BasicAuth(authSettings.users, {
+      clock: context.clock,
+      failureDelayMs: authSettings.failureDelay,
+      verifyThreads: authSettings.verifyThreads,
+      maxPendingVerifications: authSettings.maxPendingVerifications,
+      onError: (err) => this.reportError(err, 'password verification thread failed'),
+    });
     const tls = await readTls(config, keyOf);
     if (signal.aborted) throw abortReason(signal);
     this.throwIfStopping();
@@ -102,20 +115,40 @@ export class PrometheusExporter implements MetricsExporter {
       readiness: config.readiness,
       version: context.version,
       startedAt,
+      retryAfterSeconds: Math.max(1, Math.ceil(authSettings.failureDelay / 1000)),
       onError: (err) => this.reportError(err, 'request failed'),
+      onRefused: (reason) => this.countRefusal(reason),
     });
+    const limits: ServerOptions = {
+      headersTimeout: http.headersTimeout,
+      requestTimeout: http.requestTimeout,
+      keepAliveTimeout: http.keepAliveTimeout,
+      // Node checks the two timeouts above on this period (30 s by default, which let slow clients
+      // linger for a minute past headersTimeout).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(http.headersTimeout / 4))),
+    };
     const server = tls
-      ? createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, handler.listener)
-      : createHttpServer(handler.listener);
+      ? createHttpsServer(
+          { ...limits, cert: tls.cert, key: tls.key, handshakeTimeout: http.headersTimeout, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) },
+          handler.listener,
+        )
+      : createHttpServer(limits, handler.listener);
+    server.maxConnections = http.maxConnections;
+    server.on('drop', () => this.countRefusal('connection-limit'));
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => this.clientError(err, socket));
     this.server = server;
     // Subscribing replays current gauges, so the first scrape already shows every target's state.
     this.unsubscribe = context.metrics.subscribe(context.name, store);
     // Present at 0 from the first scrape, so alerts on increase() see the first error.
     context.metrics.publish({ op: 'add', metric: Metrics.exporterErrors, labels: { exporter: context.name }, value: 0 });
+    for (const reason of REFUSAL_REASONS) {
+      context.metrics.publish({ op: 'add', metric: Metrics.exporterRefusedRequests, labels: { exporter: context.name, reason }, value: 0 });
+    }
     await listen(server, config, keyOf, signal);
     this.throwIfStopping();
     server.on('error', (err) => this.reportError(err, 'server error'));
-    if (tls) server.on('tlsClientError', () => undefined); // a client that fails the handshake is its own problem
+    // A client that fails the handshake is its own problem; one too slow to finish it is counted.
+    if (tls) server.on('tlsClientError', (err: NodeJS.ErrnoException) => /timed? ?out/i.test(err.message) && this.countRefusal('timeout'));
     context.logger.info(
       { exporter: context.name, url: `${this.url}${config.path}`, tls: Boolean(tls), basicAuth: !this.auth.disabled },
       'prometheus exporter listening',
@@ -140,6 +173,7 @@ export class PrometheusExporter implements MetricsExporter {
   private async closeNow(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    await this.auth?.close();
     const server = this.server;
     this.server = undefined;
     if (!server?.listening) return;
@@ -152,6 +186,26 @@ export class PrometheusExporter implements MetricsExporter {
 
   private throwIfStopping(): void {
     if (this.stopping) throw new AgentError(ErrorCode.EXPORTER_START, `exporter "${this.context.name}" was shut down while starting`);
+  }
+
+  /**
+   * A request node's parser refused: too slow (headersTimeout/requestTimeout), malformed or too
+   * large. Answered like node does without a listener, and counted.
+   */
+  private clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const timeout = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    this.countRefusal(timeout ? 'timeout' : 'bad-request');
+    const status = timeout ? '408 Request Timeout' : err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroySoon();
+  }
+
+  private countRefusal(reason: RefusalReason): void {
+    this.context.metrics.publish({ op: 'add', metric: Metrics.exporterRefusedRequests, labels: { exporter: this.context.name, reason }, value: 1 });
   }
 
   private reportError(err: unknown, msg: string): void {

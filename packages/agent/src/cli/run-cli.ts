@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { ExitCode } from './exit-code.js';
 import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
+import { hashPasswordCommand } from './commands/hash-password.js';
 import { keyscanCommand } from './commands/keyscan.js';
 import { printConfigCommand } from './commands/print-config.js';
 import { runCommand } from './commands/run.js';
@@ -10,7 +11,7 @@ import { statusCommand } from './commands/status.js';
 import { validateCommand } from './commands/validate.js';
 import { VERSION } from '../version.js';
 
-export const COMMANDS: readonly Command[] = [runCommand, validateCommand, checkCommand, statusCommand, keyscanCommand, printConfigCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [runCommand, validateCommand, checkCommand, statusCommand, keyscanCommand, hashPasswordCommand, printConfigCommand, demoCommand];
 
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

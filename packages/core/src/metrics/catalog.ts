@@ -123,6 +123,14 @@ export const Metrics = {
     labels: ['exporter'],
     help: 'Exporter failures (a metric update that threw, an OTLP export that failed).',
   }),
+  exporterRefusedRequests: define({
+    name: 'rds_exporter_refused_requests_total',
+    otelName: 'rds.exporter.refused_requests',
+    kind: 'counter',
+    unit: '{request}',
+    labels: ['exporter', 'reason'],
+    help: 'Requests and connections an exporter endpoint refused, by reason (unauthorized, too-many-requests, timeout, connection-limit, bad-request).',
+  }),
   telemetryErrors: define({
     name: 'rds_telemetry_errors_total',
     otelName: 'rds.telemetry.errors',

@@ -1,16 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { promisify } from 'node:util';
-import { constants as zlibConstants, gzip as gzipCallback } from 'node:zlib';
 import type { Clock, ReadinessRule, StatusReader } from '@rds-agent/core';
 import { Registry } from 'prom-client';
 import type { BasicAuth } from '../auth/basic-auth.js';
 import { OPENMETRICS_CONTENT_TYPE } from '../registry/openmetrics.js';
-import type { ExpositionFormat, PromMetricStore } from '../registry/prom-metric-store.js';
+import type { PromMetricStore } from '../registry/prom-metric-store.js';
 import { landingPage } from './landing-page.js';
 import { acceptsGzip, wantsOpenMetrics } from './negotiate.js';
 import { statusDocument } from './status-document.js';
-
-const gzip = promisify(gzipCallback);
 
 /** `Basic realm="rds-agent"`: what a 401 answers, so browsers and curl know to send credentials. */
 export const AUTH_CHALLENGE = 'Basic realm="rds-agent", charset="UTF-8"';
@@ -28,8 +24,12 @@ export interface RequestHandlerOptions {
   readonly readiness: ReadinessRule;
   readonly version: string;
   readonly startedAt: number;
+  /** `Retry-After` of a 429, in seconds. @default 1 */
+  readonly retryAfterSeconds?: number;
   /** Called when serving fails unexpectedly (logged and counted by the exporter). */
   readonly onError: (err: unknown) => void;
+  /** Called for every request refused for its credentials (counted by the exporter). */
+  readonly onRefused?: (reason: 'unauthorized' | 'too-many-requests') => void;
 }
 
 /**
@@ -38,8 +38,6 @@ export interface RequestHandlerOptions {
  * endpoint needs it. Responses are never cached by intermediaries.
  */
 export class RequestHandler {
-  private readonly compressed: Partial<Record<ExpositionFormat, { readonly body: Buffer; readonly gz: Buffer }>> = {};
-
   constructor(private readonly options: RequestHandlerOptions) {}
 
   /** The `(req, res)` listener for `http.createServer` / `https.createServer`. */
@@ -57,8 +55,16 @@ export class RequestHandler {
       send(res, 405, TEXT, 'method not allowed\n', { Allow: 'GET, HEAD' });
       return;
     }
-    if (!(await o.auth.check(req.headers.authorization))) {
-      send(res, 401, TEXT, 'unauthorized\n', { 'WWW-Authenticate': AUTH_CHALLENGE });
+    const auth = await o.auth.check(req.headers.authorization, scrapeTimeoutMs(req.headers['x-prometheus-scrape-timeout-seconds']));
+    if (auth !== 'allowed') {
+      // A refused client gets no keep-alive connection to hold on to.
+      if (auth === 'busy') {
+        o.onRefused?.('too-many-requests');
+        send(res, 429, TEXT, 'too many password checks at once; retry later\n', { 'Retry-After': String(o.retryAfterSeconds ?? 1), Connection: 'close' });
+      } else {
+        o.onRefused?.('unauthorized');
+        send(res, 401, TEXT, 'unauthorized\n', { 'WWW-Authenticate': AUTH_CHALLENGE, Connection: 'close' });
+      }
       return;
     }
     const url = req.url ?? '/';
@@ -96,26 +102,24 @@ export class RequestHandler {
 
   private async metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const format = wantsOpenMetrics(req.headers.accept) ? 'openmetrics' : 'text';
-    const body = await this.options.store.render(format);
     const contentType = format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
     const headers: Record<string, string> = { Vary: 'Accept, Accept-Encoding' };
+    // Concurrent scrapes share the render in flight (the store dedupes); gzip is assembled from
+    // the cached compressed pieces of what did not change.
     if (acceptsGzip(req.headers['accept-encoding'])) {
       headers['Content-Encoding'] = 'gzip';
-      send(res, 200, contentType, await this.gzipped(format, body), headers);
+      send(res, 200, contentType, await this.options.store.renderGzip(format), headers);
     } else {
-      send(res, 200, contentType, body, headers);
+      send(res, 200, contentType, await this.options.store.render(format), headers);
     }
   }
+}
 
-  /** The gzip of `body`, reused while the store keeps returning the very same (unchanged) Buffer. */
-  private async gzipped(format: ExpositionFormat, body: Buffer): Promise<Buffer> {
-    const cached = this.compressed[format];
-    if (cached?.body === body) return cached.gz;
-    // Fastest level: exposition text still compresses ~10x, and scrape CPU matters more than bytes.
-    const gz = await gzip(body, { level: zlibConstants.Z_BEST_SPEED });
-    this.compressed[format] = { body, gz };
-    return gz;
-  }
+/** Prometheus's scrape timeout from its header, in ms; undefined when absent or not a positive number. */
+function scrapeTimeoutMs(header: string | string[] | undefined): number | undefined {
+  if (typeof header !== 'string' || !/^\s*\d+(\.\d+)?\s*$/.test(header)) return undefined;
+  const seconds = Number(header);
+  return seconds > 0 ? seconds * 1000 : undefined;
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, headers: Record<string, string> = {}): void {

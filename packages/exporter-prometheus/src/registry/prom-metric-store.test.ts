@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { crc32, gunzipSync, inflateRawSync } from 'node:zlib';
 import { METRIC_CATALOG, Metrics } from '@rds-agent/core';
 import { effectiveCatalog, MetricsHub, silentLogger } from '@rds-agent/core/testing';
 import { sample } from '../harness.test.support.js';
+import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
 import { PromMetricStore } from './prom-metric-store.js';
 
 describe('PromMetricStore', () => {
@@ -160,5 +162,149 @@ describe('PromMetricStore', () => {
     const def = { name: 'rds_system_cpu_load_ratio', otelName: 'rds.system.cpu.load', kind: 'gauge', unit: '1', labels: ['target'], help: 'CPU load.' } as const;
     store.record({ op: 'set', metric: def, labels: { target: 'a' }, value: 0.25 });
     assert.equal(sample(await store.renderText(), 'rds_system_cpu_load_ratio{target="a"}'), 0.25);
+  });
+});
+
+/** A deterministic pseudo-random sequence (the test must not depend on luck). */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+/** Drives a store through many updates of every kind, the way a running agent does. */
+function churn(store: PromMetricStore, rounds: number, seed = 1): void {
+  const random = lcg(seed);
+  const { targetInfo } = effectiveCatalog(['probe_mode']);
+  const targets = Array.from({ length: 12 }, (_, i) => `rds-${i}`);
+  for (let r = 0; r < rounds; r++) {
+    const target = targets[Math.floor(random() * targets.length)]!;
+    const pick = random();
+    if (pick < 0.3) store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target }, value: random() * 0.05 });
+    else if (pick < 0.4) store.record({ op: 'observe', metric: Metrics.reconnectDuration, labels: { target }, value: random() * 100 });
+    else if (pick < 0.5) store.record({ op: 'set', metric: Metrics.connectionState, labels: { target }, value: random() < 0.5 ? 0 : 1 });
+    else if (pick < 0.6) store.record({ op: 'add', metric: Metrics.reconnects, labels: { target, status: random() < 0.5 ? 'success' : 'failure' }, value: 1 });
+    else if (pick < 0.7) store.record({ op: 'set', metric: Metrics.systemCpuLoad, labels: { target }, value: Math.round(random() * 100) / 100 });
+    else if (pick < 0.8) store.record({ op: 'add', metric: Metrics.diskReadBytes, labels: { target, slot: `slot${Math.floor(random() * 3)}` }, value: Math.floor(random() * 1e6) });
+    else if (pick < 0.88) store.record({ op: 'set', metric: targetInfo, labels: { target, transport: 'rds-ssh', probe_mode: random() < 0.5 ? 'command' : 'keepalive' }, value: 1 });
+    else if (pick < 0.94) store.record({ op: 'delete', metric: targetInfo, labels: { target, transport: 'rds-ssh', probe_mode: 'command' } });
+    else if (pick < 0.97) store.record({ op: 'set', metric: Metrics.backoffDelay, labels: { target }, value: random() * 16 });
+    else store.record({ op: 'forget', target });
+  }
+}
+
+/** What prom-client itself renders for the store's registry (the registry of record). */
+async function promClientText(store: PromMetricStore): Promise<string> {
+  return (await store.registry.metrics()).replace(/\n\n/g, '\n');
+}
+
+describe('PromMetricStore series cache', () => {
+  it('renders byte for byte what prom-client renders for the same registry, through any mix of updates', async () => {
+    const store = new PromMetricStore({ catalog: effectiveCatalog(['probe_mode']).metrics });
+    for (let step = 0; step < 20; step++) {
+      churn(store, 150, step + 1);
+      assert.equal(await store.renderText(), await promClientText(store), `after step ${step}`);
+    }
+    assert.equal((gunzipSync(await store.renderGzip('text'))).toString('utf8'), await promClientText(store));
+  });
+
+  it('renders OpenMetrics as the snapshot writer does from prom-client', async () => {
+    const store = new PromMetricStore({ catalog: effectiveCatalog(['probe_mode']).metrics });
+    churn(store, 2000, 7);
+    let expected = '';
+    for (const metric of store.registry.getMetricsAsArray()) expected += writeOpenMetricsFamily((await (metric as unknown as { get(): Promise<unknown> }).get()) as MetricSnapshot);
+    assert.equal(await store.renderOpenMetrics(), `${expected}# EOF\n`);
+  });
+
+  it('renders a changed series again and nothing else', async () => {
+    const store = new PromMetricStore();
+    for (let t = 0; t < 200; t++) {
+      const target = `rds-${t}`;
+      store.record({ op: 'set', metric: Metrics.connectionState, labels: { target }, value: 1 });
+      store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target }, value: 0.002 });
+    }
+    await store.renderGzip('openmetrics');
+    const before = { ...store.stats };
+    store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target: 'rds-77' }, value: 0.004 });
+    const text = (gunzipSync(await store.renderGzip('openmetrics'))).toString('utf8');
+    assert.equal(sample(text, 'rds_probe_duration_seconds_count{target="rds-77"}'), 2);
+    assert.equal(store.stats.seriesRendered - before.seriesRendered, 1, 'one series rendered');
+    assert.equal(store.stats.blocksRendered - before.blocksRendered, 1, 'one block assembled');
+    assert.equal(store.stats.piecesCompressed - before.piecesCompressed, 1, 'one piece compressed');
+    // The text format shares the sample lines: only its headers are new.
+    await store.render('text');
+    assert.equal(store.stats.seriesRendered - before.seriesRendered, 1);
+    // Setting a gauge to the value it has, or adding 0 to a counter, changes nothing: same page, no work.
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'rds-5', status: 'success' }, value: 0 }); // a new series at 0
+    const page = await store.render('text');
+    const rendered = store.stats.seriesRendered;
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'rds-5' }, value: 1 });
+    store.record({ op: 'add', metric: Metrics.reconnects, labels: { target: 'rds-5', status: 'success' }, value: 0 });
+    assert.equal(await store.render('text'), page, 'the very same Buffer');
+    assert.equal(store.stats.seriesRendered, rendered);
+  });
+
+  it('shares one render between concurrent requests for the same format', async () => {
+    const store = new PromMetricStore();
+    store.record({ op: 'set', metric: Metrics.connectionState, labels: { target: 'a' }, value: 1 });
+    const renders = store.stats.renders;
+    const [a, b, gz] = await Promise.all([store.render('text'), store.render('text'), store.renderGzip('text')]);
+    assert.equal(a, b, 'the very same Buffer');
+    assert.equal(store.stats.renders - renders, 1, 'identity and gzip came from one render');
+    assert.equal(gunzipSync(gz).toString('utf8'), a.toString('utf8'));
+  });
+
+  it('lets the event loop turn while rendering 1,000 targets', async () => {
+    const store = new PromMetricStore();
+    for (let t = 0; t < 1000; t++) {
+      const target = `rds-${t}`;
+      for (let p = 0; p < 3; p++) store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target }, value: 0.001 * p });
+      store.record({ op: 'observe', metric: Metrics.reconnectDuration, labels: { target }, value: 1 });
+      store.record({ op: 'set', metric: Metrics.connectionState, labels: { target }, value: 1 });
+    }
+    let turns = 0;
+    let rendering = true;
+    const spin = (): void => {
+      turns++;
+      if (rendering) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const body = await store.renderGzip('text');
+    rendering = false;
+    assert.ok(body.length > 0);
+    // ~33,000 lines: a render that never yields would let the loop turn at most once.
+    assert.ok(turns >= 4, `the event loop turned ${turns} times during the render`);
+  });
+
+  it('sends one gzip member whose deflate stream holds the whole page', async () => {
+    const store = new PromMetricStore({ catalog: effectiveCatalog(['probe_mode']).metrics });
+    churn(store, 3000, 3);
+    const gz = await store.renderGzip('text');
+    const text = await store.render('text');
+    // One deflate stream from the header to the trailer: readers that stop after the first member (curl) see everything.
+    assert.equal(inflateRawSync(gz.subarray(10, gz.length - 8)).toString('utf8'), text.toString('utf8'));
+    const plain = gunzipSync(gz);
+    assert.equal(gz.readUInt32LE(gz.length - 8), crc32(plain));
+    assert.equal(gz.readUInt32LE(gz.length - 4), plain.length);
+  });
+});
+
+describe('PromMetricStore families outside the catalog style', () => {
+  it('renders a counter without _total and unlabelled metrics as prom-client and the snapshot writer do', async () => {
+    const counter = { name: 'x_requests', otelName: 'x.requests', kind: 'counter', unit: '{request}', labels: ['target'], help: 'Requests "seen".' } as const;
+    const histogram = { name: 'x_latency_seconds', otelName: 'x.latency', kind: 'histogram', unit: 's', labels: [], help: 'Latency.', buckets: [0.1, 1] } as const;
+    const gauge = { name: 'x_up', otelName: 'x.up', kind: 'gauge', unit: '1', labels: [], help: 'Up.' } as const;
+    const store = new PromMetricStore({ catalog: [counter, histogram, gauge] });
+    assert.equal(await store.renderText(), await promClientText(store), 'unlabelled series exist at 0 from the start');
+    store.record({ op: 'add', metric: counter, labels: { target: 'a' }, value: 3 });
+    store.record({ op: 'observe', metric: histogram, labels: {}, value: 0.5 });
+    store.record({ op: 'set', metric: gauge, labels: {}, value: 1 });
+    assert.equal(await store.renderText(), await promClientText(store));
+    let expected = '';
+    for (const metric of store.registry.getMetricsAsArray()) expected += writeOpenMetricsFamily((await (metric as unknown as { get(): Promise<unknown> }).get()) as MetricSnapshot);
+    assert.equal(await store.renderOpenMetrics(), `${expected}# EOF\n`);
+    assert.match(await store.renderOpenMetrics(), /^x_requests_total\{target="a"\} 3$/m);
   });
 });

@@ -1,5 +1,12 @@
+// A render yields to pending I/O (scrapes, probe answers) between chunks: a turn of the event loop,
+// not a wait in time, so it is not the Clock's business.
+// eslint-disable-next-line no-restricted-syntax
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { METRIC_CATALOG, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ByteWriter } from './byte-writer.js';
+import { formatValue, labelText, openMetricsFamilyName, openMetricsHeader, textHeader } from './exposition-text.js';
+import { ExpositionPiece, gzipOf } from './gzip-pieces.js';
 import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
 
 /**
@@ -12,21 +19,70 @@ const LINT_FAILING_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_act
 /** The two exposition formats served. */
 export type ExpositionFormat = 'text' | 'openmetrics';
 
-const EOF = Buffer.from('# EOF\n', 'utf8');
+/**
+ * Sample lines per cached block of a family. A block is re-rendered (and re-compressed) when one
+ * of its series changed: small enough that a few changed series cost little, large enough (~16 KB)
+ * that compression stays good and the page is a few hundred pieces, not tens of thousands.
+ */
+const LINES_PER_BLOCK = 256;
+/** Lines rendered, or bytes compressed, between two yields to the event loop during a render. */
+const LINES_PER_SLICE = 4096;
+const BYTES_PER_SLICE = 256 * 1024;
+
+const EOF = new ExpositionPiece(Buffer.from('# EOF\n', 'utf8'));
 
 type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
+
+/** One series: its label string (built once), its value, and where its rendered lines are. */
+interface Series {
+  readonly labels: Labels;
+  readonly target: string | undefined;
+  /** `k="v",...` without braces. */
+  readonly labelText: string;
+  /** Gauge or counter: `name{labels} `. Histogram: `,labels} ` (after a bucket's `le`). Encoded once. */
+  readonly head: Buffer;
+  /** Histogram: `{labels} ` (after `_sum`/`_count`). */
+  readonly tail: Buffer | undefined;
+  /** Gauge or counter value. */
+  value: number;
+  /** Histogram: observations per bucket (not cumulative), sum, count. */
+  readonly buckets: number[] | undefined;
+  sum: number;
+  count: number;
+  /** New or changed since its block's bytes were built: its lines must be rendered again. */
+  dirty: boolean;
+  /** Its lines are `block.bytes[start, start + length)` while not dirty. */
+  start: number;
+  length: number;
+  block: Block;
+}
+
+/** Consecutive series of a family, cached as one piece of the page. */
+interface Block {
+  readonly series: Series[];
+  /** Undefined after a change to any of its series. */
+  piece: ExpositionPiece | undefined;
+  /** The bytes last built, where its clean series' lines are copied from. */
+  bytes: Buffer | undefined;
+}
 
 interface Family {
   readonly def: MetricDef;
   readonly name: string;
   readonly metric: PromMetric;
-  readonly hasTarget: boolean;
-  /** Bumped by every update; a render only caches its text if nothing changed meanwhile. */
-  version: number;
-  text?: Buffer;
-  openMetrics?: Buffer;
-  /** target -> (series key -> labels), so `forget` can remove exactly that target's series. */
-  readonly byTarget: Map<string, Map<string, Labels>>;
+  readonly linesPerSeries: number;
+  readonly seriesPerBlock: number;
+  /** Histograms: `rds_x_bucket{le="0.5"` per bucket and +Inf, `rds_x_sum`, `rds_x_count`, encoded. */
+  readonly bucketPrefixes: readonly Buffer[];
+  readonly sumName: Buffer;
+  readonly countName: Buffer;
+  /** OpenMetrics sample names differ from the text ones (a counter not named `*_total`). */
+  readonly openMetricsDiffers: boolean;
+  readonly headers: Readonly<Record<ExpositionFormat, ExpositionPiece>>;
+  readonly series: Map<string, Series>;
+  readonly blocks: Block[];
+  /** target -> its series, so `forget` removes exactly that target's series. */
+  readonly byTarget: Map<string, Set<Series>>;
 }
 
 export interface PromMetricStoreOptions {
@@ -38,23 +94,51 @@ export interface PromMetricStoreOptions {
   readonly catalog?: readonly MetricDef[];
 }
 
+/** What the renders did, for tests and the benchmark. */
+export interface RenderStats {
+  /** Renders run (concurrent requests for the same format share one). */
+  renders: number;
+  /** Series whose lines were rendered (again) because they were new or changed. */
+  seriesRendered: number;
+  /** Blocks assembled (again) from their series' lines. */
+  blocksRendered: number;
+  /** Pieces compressed for a gzip response. */
+  piecesCompressed: number;
+}
+
 /**
- * A prom-client registry holding every catalog metric, fed by the MetricsHub as a {@link MetricSink}.
+ * The exporter's metric registry, fed by the MetricsHub as a {@link MetricSink}.
  *
- * Values only change when the hub sends an update, so each family's rendered text is cached until
- * its next update: a scrape re-renders only what changed since the last one (plus the process
- * metrics, which are sampled per scrape), and never touches the targets themselves.
+ * Every update is applied to a prom-client metric (the registry of record: `registry` holds every
+ * catalog metric, `processRegistry` the process/Node.js metrics) and to a series cache used to
+ * render the page without asking prom-client to format everything again:
+ *
+ * - a series' label string is built once, when the series appears; its lines are rendered again
+ *   only after its value changed, and otherwise copied as bytes;
+ * - a family's series are grouped in blocks of ~256 lines; a block's bytes (and their deflate
+ *   stream) are rebuilt only when one of its series changed, so a scrape costs what changed since
+ *   the previous one plus copying the rest;
+ * - a gzip response is assembled from the blocks' cached deflate streams (one gzip member);
+ * - concurrent renders of one format share the render in flight;
+ * - a render yields to the event loop every 4,096 lines rendered and every 256 KB compressed, so
+ *   probes and timers never wait behind a large page.
+ *
+ * The classic text rendering equals prom-client's own `registry.metrics()` (a unit test checks it).
  */
 export class PromMetricStore implements MetricSink {
   /** The registry with the catalog metrics (classic text mode). */
   readonly registry = new Registry();
   /** Process/Node.js metrics, kept apart because they are collected per scrape and never cached. */
   readonly processRegistry: Registry | undefined;
+  readonly stats: RenderStats = { renders: 0, seriesRendered: 0, blocksRendered: 0, piecesCompressed: 0 };
   private readonly families = new Map<string, Family>();
   private readonly prefix: string;
-  /** Bumped by every update to any family. */
+  /** Bumped by every change to any series. */
   private version = 0;
-  private readonly whole: Partial<Record<ExpositionFormat, { readonly version: number; readonly body: Buffer }>> = {};
+  /** Where changed series are written while their block is rebuilt. */
+  private readonly writer = new ByteWriter();
+  private readonly inFlight: Partial<Record<ExpositionFormat, Promise<{ readonly version: number; readonly pieces: readonly ExpositionPiece[] }>>> = {};
+  private readonly bodies: Partial<Record<`${ExpositionFormat}:${'identity' | 'gzip'}`, { readonly version: number; readonly body: Buffer } | Promise<Buffer>>> = {};
 
   constructor(options: PromMetricStoreOptions = {}) {
     this.prefix = options.prefix ?? '';
@@ -78,74 +162,77 @@ export class PromMetricStore implements MetricSink {
     }
     const family = this.family(update.metric);
     const { metric, def } = family;
+    // prom-client first: it validates labels and values, and throws before the cache changes.
     switch (update.op) {
-      case 'set':
+      case 'set': {
         if (!(metric instanceof Gauge)) throw mismatch(update.op, def);
         metric.set(update.labels, update.value);
-        break;
-      case 'add':
+        const series = this.seriesFor(family, update.labels);
+        // Telemetry sets unchanged values every minute (total memory, info series): nothing to redo.
+        if (Object.is(series.value, update.value) && !series.dirty) return;
+        series.value = update.value;
+        this.changed(series);
+        return;
+      }
+      case 'add': {
         if (!(metric instanceof Counter)) throw mismatch(update.op, def);
         metric.inc(update.labels, update.value);
-        break;
-      case 'observe':
+        const series = this.seriesFor(family, update.labels);
+        if (update.value === 0) return; // creates the series (new ones are already dirty), changes nothing
+        series.value += update.value;
+        this.changed(series);
+        return;
+      }
+      case 'observe': {
         if (!(metric instanceof Histogram)) throw mismatch(update.op, def);
         metric.observe(update.labels, update.value);
-        break;
-      case 'restore':
+        const series = this.seriesFor(family, update.labels);
+        const bounds = def.buckets ?? DEFAULT_BUCKETS;
+        // The first bucket whose bound holds the value, as prom-client counts it (none: only +Inf).
+        for (let i = 0; i < bounds.length; i++) {
+          if (update.value <= bounds[i]!) {
+            series.buckets![i]!++;
+            break;
+          }
+        }
+        series.sum += update.value;
+        series.count += 1;
+        this.changed(series);
+        return;
+      }
+      case 'restore': {
+        // An exporter re-created by a reload starts where the old one was (the hub kept the state).
         if (!(metric instanceof Histogram)) throw mismatch(update.op, def);
         restoreHistogram(metric, def, update.labels, update.histogram);
-        break;
-      case 'delete':
-        metric.remove(update.labels);
-        this.untrack(family, update.labels);
-        this.touch(family);
+        const series = this.seriesFor(family, update.labels);
+        const bounds = def.buckets ?? DEFAULT_BUCKETS;
+        for (let i = 0; i < bounds.length; i++) series.buckets![i] = update.histogram.bucketCounts[i] ?? 0;
+        series.sum = update.histogram.sum;
+        series.count = update.histogram.count;
+        this.changed(series);
         return;
+      }
+      case 'delete': {
+        metric.remove(update.labels);
+        const series = family.series.get(seriesKey(def, update.labels));
+        if (series) this.remove(family, series);
+        return;
+      }
     }
-    this.track(family, update.labels);
-    this.touch(family);
   }
 
   /**
    * The exposition as UTF-8 bytes: classic text (`text/plain; version=0.0.4`) or OpenMetrics 1.0
-   * (`# EOF` included). Families are cached as bytes, so an unchanged family costs one memcpy; when
-   * nothing changed at all (and no process metrics are collected) the previous Buffer itself is
-   * returned, which lets the caller reuse its compressed form too.
+   * (`# EOF` included). When nothing changed since the previous render (and no process metrics are
+   * collected) the previous Buffer itself is returned.
    */
-  async render(format: ExpositionFormat): Promise<Buffer> {
-    const openMetrics = format === 'openmetrics';
-    const whole = this.whole[format];
-    if (!this.processRegistry && whole && whole.version === this.version) return whole.body;
-    const version = this.version;
-    const parts: Buffer[] = [];
-    for (const family of this.families.values()) {
-      let bytes = openMetrics ? family.openMetrics : family.text;
-      if (bytes === undefined) {
-        const familyVersion = family.version;
-        bytes = Buffer.from(
-          openMetrics ? writeOpenMetricsFamily(snapshot(await family.metric.get())) : `${await this.registry.getSingleMetricAsString(family.name)}\n`,
-          'utf8',
-        );
-        // An update that landed while this family was being rendered leaves it uncached.
-        if (family.version === familyVersion) {
-          if (openMetrics) family.openMetrics = bytes;
-          else family.text = bytes;
-        }
-      }
-      parts.push(bytes);
-    }
-    if (this.processRegistry) {
-      let text = '';
-      if (openMetrics) {
-        for (const metric of this.processRegistry.getMetricsAsArray()) text += writeOpenMetricsFamily(snapshot(await (metric as unknown as PromMetric).get()));
-      } else {
-        text = await this.processRegistry.metrics();
-      }
-      parts.push(Buffer.from(text, 'utf8'));
-    }
-    if (openMetrics) parts.push(EOF);
-    const body = Buffer.concat(parts);
-    if (this.version === version) this.whole[format] = { version, body };
-    return body;
+  render(format: ExpositionFormat): Promise<Buffer> {
+    return this.body(format, 'identity', (pieces) => Buffer.concat(pieces.map((p) => p.bytes)));
+  }
+
+  /** The exposition gzip-compressed (one gzip member), assembled from the cached compressed blocks. */
+  renderGzip(format: ExpositionFormat): Promise<Buffer> {
+    return this.body(format, 'gzip', (pieces) => gzipOf(pieces));
   }
 
   /** The classic text exposition as a string (diagnostics and tests). */
@@ -168,42 +255,254 @@ export class PromMetricStore implements MetricSink {
     return out;
   }
 
+  private body(format: ExpositionFormat, encoding: 'identity' | 'gzip', assemble: (pieces: readonly ExpositionPiece[]) => Buffer): Promise<Buffer> {
+    const key = `${format}:${encoding}` as const;
+    const cached = this.bodies[key];
+    if (cached instanceof Promise) return cached;
+    if (cached && !this.processRegistry && cached.version === this.version) return Promise.resolve(cached.body);
+    const building = (async () => {
+      try {
+        const { version, pieces } = await this.pieces(format);
+        if (encoding === 'gzip') await this.compress(pieces);
+        const body = assemble(pieces);
+        this.bodies[key] = { version, body };
+        return body;
+      } catch (err) {
+        delete this.bodies[key];
+        throw err;
+      }
+    })();
+    this.bodies[key] = building;
+    return building;
+  }
+
+  /** The page as pieces, from the render in flight for this format if there is one. */
+  private pieces(format: ExpositionFormat): Promise<{ readonly version: number; readonly pieces: readonly ExpositionPiece[] }> {
+    let pending = this.inFlight[format];
+    if (!pending) {
+      pending = this.collect(format).finally(() => {
+        delete this.inFlight[format];
+      });
+      this.inFlight[format] = pending;
+    }
+    return pending;
+  }
+
+  private async collect(format: ExpositionFormat): Promise<{ readonly version: number; readonly pieces: readonly ExpositionPiece[] }> {
+    this.stats.renders++;
+    // Updates that land while this render yields may or may not be in it; the version it reports
+    // is the one it started from, so the next render sees them either way.
+    const version = this.version;
+    const openMetrics = format === 'openmetrics';
+    // Collected meanwhile: some of prom-client's process metrics wait for an event-loop turn.
+    const processMetrics = this.processRegistry ? this.processMetrics(openMetrics) : undefined;
+    const pieces: ExpositionPiece[] = [];
+    let lines = 0;
+    for (const family of [...this.families.values()]) {
+      pieces.push(family.headers[format]);
+      for (const block of [...family.blocks]) {
+        if (openMetrics && family.openMetricsDiffers) {
+          pieces.push(this.openMetricsBlock(family, block));
+          lines += block.series.length * family.linesPerSeries;
+        } else {
+          if (!block.piece) {
+            block.piece = this.renderBlock(family, block);
+            lines += block.series.length * family.linesPerSeries;
+          }
+          pieces.push(block.piece);
+        }
+        if (lines >= LINES_PER_SLICE) {
+          lines = 0;
+          await yieldToEventLoop();
+        }
+      }
+    }
+    if (processMetrics) pieces.push(ExpositionPiece.of(await processMetrics));
+    if (openMetrics) pieces.push(EOF);
+    return { version, pieces };
+  }
+
+  /** Compresses the pieces not compressed yet, yielding between slices. */
+  private async compress(pieces: readonly ExpositionPiece[]): Promise<void> {
+    let bytes = 0;
+    for (const piece of pieces) {
+      if (piece.isCompressed) continue;
+      piece.compressed();
+      this.stats.piecesCompressed++;
+      bytes += piece.bytes.length;
+      if (bytes >= BYTES_PER_SLICE) {
+        bytes = 0;
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  /**
+   * A block's bytes again: a changed series is written anew, a clean one's bytes are copied from
+   * the block's previous bytes (no string is kept or built per sample line).
+   */
+  private renderBlock(family: Family, block: Block): ExpositionPiece {
+    this.stats.blocksRendered++;
+    const previous = block.bytes;
+    const writer = this.writer;
+    writer.reset();
+    const writtenAt: number[] = [];
+    let total = 0;
+    for (const series of block.series) {
+      if (series.dirty || !previous) {
+        const from = writer.length;
+        this.writeSeries(family, series, series.head, writer);
+        this.stats.seriesRendered++;
+        writtenAt.push(from);
+        series.length = writer.length - from;
+      }
+      total += series.length;
+    }
+    const bytes = Buffer.allocUnsafe(total);
+    let at = 0;
+    let next = 0;
+    for (const series of block.series) {
+      if (series.dirty || !previous) {
+        const from = writtenAt[next++]!;
+        writer.copyOut(bytes, at, from, from + series.length);
+        series.dirty = false;
+      } else {
+        previous.copy(bytes, at, series.start, series.start + series.length);
+      }
+      series.start = at;
+      at += series.length;
+    }
+    block.bytes = bytes;
+    return new ExpositionPiece(bytes);
+  }
+
+  /** A block in OpenMetrics for a counter whose name lacks `_total` (never cached: not in the catalog's style). */
+  private openMetricsBlock(family: Family, block: Block): ExpositionPiece {
+    const sample = `${openMetricsFamilyName(family.name, family.def)}_total`;
+    const writer = new ByteWriter(4096);
+    for (const series of block.series) {
+      this.writeSeries(family, series, Buffer.from(`${sample}${series.labelText === '' ? '' : `{${series.labelText}}`} `, 'utf8'), writer);
+    }
+    const bytes = Buffer.allocUnsafe(writer.length);
+    writer.copyOut(bytes, 0, 0, writer.length);
+    return new ExpositionPiece(bytes);
+  }
+
+  /** Writes a series' sample lines; `head` is `name{labels} ` for a gauge or counter. */
+  private writeSeries(family: Family, series: Series, head: Buffer, w: ByteWriter): void {
+    const buckets = series.buckets;
+    if (!buckets) {
+      w.bytes(head);
+      w.value(series.value);
+      w.newline();
+      return;
+    }
+    let cumulative = 0;
+    for (let i = 0; i < buckets.length; i++) {
+      cumulative += buckets[i]!;
+      w.bytes(family.bucketPrefixes[i]!);
+      w.bytes(series.head);
+      w.value(cumulative);
+      w.newline();
+    }
+    w.bytes(family.bucketPrefixes[buckets.length]!);
+    w.bytes(series.head);
+    w.value(series.count);
+    w.newline();
+    w.bytes(family.sumName);
+    w.bytes(series.tail!);
+    w.value(series.sum);
+    w.newline();
+    w.bytes(family.countName);
+    w.bytes(series.tail!);
+    w.value(series.count);
+    w.newline();
+  }
+
+  private async processMetrics(openMetrics: boolean): Promise<string> {
+    const registry = this.processRegistry!;
+    if (!openMetrics) return registry.metrics();
+    let text = '';
+    for (const metric of registry.getMetricsAsArray()) text += writeOpenMetricsFamily(snapshot(await (metric as unknown as PromMetric).get()));
+    return text;
+  }
+
+  private changed(series: Series): void {
+    this.version++;
+    series.dirty = true;
+    series.block.piece = undefined;
+  }
+
+  private seriesFor(family: Family, labels: Labels): Series {
+    const key = seriesKey(family.def, labels);
+    const existing = family.series.get(key);
+    if (existing) return existing;
+    return this.addSeries(family, key, labels);
+  }
+
+  private addSeries(family: Family, key: string, labels: Labels): Series {
+    let block = family.blocks[family.blocks.length - 1];
+    if (!block || block.series.length >= family.seriesPerBlock) {
+      block = { series: [], piece: undefined, bytes: undefined };
+      family.blocks.push(block);
+    }
+    const histogram = family.def.kind === 'histogram';
+    const target = family.def.labels.includes('target') ? (labels['target'] ?? '') : undefined;
+    const text = labelText(labels);
+    const series: Series = {
+      labels,
+      target,
+      labelText: text,
+      head: Buffer.from(histogram ? `${text === '' ? '' : ','}${text}} ` : `${family.name}${text === '' ? '' : `{${text}}`} `, 'utf8'),
+      tail: histogram ? Buffer.from(text === '' ? ' ' : `{${text}} `, 'utf8') : undefined,
+      value: 0,
+      buckets: histogram ? new Array<number>((family.def.buckets ?? DEFAULT_BUCKETS).length).fill(0) : undefined,
+      sum: 0,
+      count: 0,
+      dirty: true,
+      start: 0,
+      length: 0,
+      block,
+    };
+    block.series.push(series);
+    block.piece = undefined;
+    family.series.set(key, series);
+    if (target !== undefined) {
+      let own = family.byTarget.get(target);
+      if (!own) family.byTarget.set(target, (own = new Set()));
+      own.add(series);
+    }
+    this.version++;
+    return series;
+  }
+
+  private remove(family: Family, series: Series): void {
+    family.series.delete(seriesKey(family.def, series.labels));
+    const { block } = series;
+    const i = block.series.indexOf(series);
+    if (i >= 0) block.series.splice(i, 1);
+    block.piece = undefined;
+    if (block.series.length === 0) {
+      const b = family.blocks.indexOf(block);
+      if (b >= 0) family.blocks.splice(b, 1);
+    }
+    if (series.target !== undefined) {
+      const own = family.byTarget.get(series.target);
+      own?.delete(series);
+      if (own?.size === 0) family.byTarget.delete(series.target);
+    }
+    this.version++;
+  }
+
   private forget(target: string): void {
     for (const family of this.families.values()) {
-      const series = family.byTarget.get(target);
-      if (!series) continue;
-      for (const labels of series.values()) family.metric.remove(labels);
-      family.byTarget.delete(target);
-      this.touch(family);
+      const own = family.byTarget.get(target);
+      if (!own) continue;
+      for (const series of [...own]) {
+        family.metric.remove(series.labels);
+        this.remove(family, series);
+      }
     }
-  }
-
-  private touch(family: Family): void {
-    this.version++;
-    family.version++;
-    family.text = undefined;
-    family.openMetrics = undefined;
-  }
-
-  private track(family: Family, labels: Labels): void {
-    if (!family.hasTarget) return;
-    const target = labels['target'] ?? '';
-    let series = family.byTarget.get(target);
-    if (!series) {
-      series = new Map();
-      family.byTarget.set(target, series);
-    }
-    const key = seriesKey(family.def, labels);
-    if (!series.has(key)) series.set(key, labels);
-  }
-
-  private untrack(family: Family, labels: Labels): void {
-    if (!family.hasTarget) return;
-    const target = labels['target'] ?? '';
-    const series = family.byTarget.get(target);
-    if (!series) return;
-    series.delete(seriesKey(family.def, labels));
-    if (series.size === 0) family.byTarget.delete(target);
   }
 
   /** The family for a definition, created on first sight for metrics added to the catalog later. */
@@ -212,14 +511,28 @@ export class PromMetricStore implements MetricSink {
     if (family) return family;
     const name = this.nameOf(def);
     const config = { name, help: def.help, labelNames: [...def.labels], registers: [this.registry] };
-    const metric: PromMetric =
-      def.kind === 'counter'
-        ? new Counter(config)
-        : def.kind === 'gauge'
-          ? new Gauge(config)
-          : new Histogram({ ...config, ...(def.buckets ? { buckets: [...def.buckets] } : {}) });
-    family = { def, name, metric, hasTarget: def.labels.includes('target'), version: 0, byTarget: new Map() };
+    const histogram = def.kind === 'histogram';
+    const bounds = def.buckets ?? DEFAULT_BUCKETS;
+    const metric: PromMetric = def.kind === 'counter' ? new Counter(config) : def.kind === 'gauge' ? new Gauge(config) : new Histogram({ ...config, buckets: [...bounds] });
+    const linesPerSeries = histogram ? bounds.length + 3 : 1;
+    family = {
+      def,
+      name,
+      metric,
+      linesPerSeries,
+      seriesPerBlock: Math.max(1, Math.floor(LINES_PER_BLOCK / linesPerSeries)),
+      bucketPrefixes: histogram ? [...bounds.map((b) => `${name}_bucket{le="${formatValue(b)}"`), `${name}_bucket{le="+Inf"`].map((p) => Buffer.from(p, 'utf8')) : [],
+      sumName: Buffer.from(`${name}_sum`, 'utf8'),
+      countName: Buffer.from(`${name}_count`, 'utf8'),
+      openMetricsDiffers: def.kind === 'counter' && !name.endsWith('_total'),
+      headers: { text: ExpositionPiece.of(textHeader(name, def)), openmetrics: ExpositionPiece.of(openMetricsHeader(name, def)) },
+      series: new Map(),
+      blocks: [],
+      byTarget: new Map(),
+    };
     this.families.set(def.name, family);
+    // prom-client shows a metric without labels at 0 from the start; so does the cache.
+    if (def.labels.length === 0) this.addSeries(family, seriesKey(def, {}), {});
     return family;
   }
 }
@@ -249,10 +562,20 @@ function restoreHistogram(metric: Histogram<string>, def: MetricDef, labels: Lab
   entry.count = state.count;
 }
 
+/** prom-client's default buckets, for a histogram defined without its own. */
+const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** A series' identity within its family: its values in the definition's label order. */
 function seriesKey(def: MetricDef, labels: Labels): string {
-  if (def.labels.length === 1) return labels[def.labels[0]!] ?? '';
+  if (def.labels.length === 1) {
+    const v = labels[def.labels[0]!];
+    return v === undefined ? '\u0001' : v;
+  }
   let key = '';
-  for (const name of def.labels) key += `${labels[name] ?? ''}\u0000`;
+  for (const name of def.labels) {
+    const v = labels[name];
+    key += `${v === undefined ? '\u0001' : v}\u0000`;
+  }
   return key;
 }
 
