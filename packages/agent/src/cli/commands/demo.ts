@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createLogger } from '@rds-agent/core/host';
-import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
+import type { RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 import type { CliIo } from '../cli-io.js';
 import { defineCommand, type Command } from '../command.js';
 import { parseDurationFlag } from '../parse-args.js';
@@ -117,7 +117,25 @@ interface DemoOptions {
   readonly durationMs: number | null;
 }
 
+/**
+ * Loads the RDS simulator on demand: a release built without it (`npm run package` leaves it out
+ * unless given --with-simulator) still runs every other command, and `demo` says what is missing.
+ */
+async function loadSimulator(): Promise<typeof import('@rds-agent/rds-ssh-plugin/testing')> {
+  try {
+    return await import('@rds-agent/rds-ssh-plugin/testing');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED' && code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      'this build of rds-agent leaves out the RDS simulator that demo needs: build a release with `npm run package -- --with-simulator`, or run `npm run demo` in a checkout',
+      { cause: err },
+    );
+  }
+}
+
 async function runDemo(io: CliIo, options: DemoOptions): Promise<number> {
+  const { startRdsSimulator } = await loadSimulator();
   const dir = await mkdtemp(join(tmpdir(), 'rds-agent-demo-'));
   const sims: RdsSimulator[] = [];
   let sink: OtlpSink | undefined;
