@@ -9,7 +9,7 @@ import { AgentProcess, FAST_SETTINGS, tempDir, waitForStatus } from '../support/
 const FAULTY_PLUGIN = `
 export default {
   name: 'faulty-plugin',
-  apiVersion: '^1.0.0',
+  apiVersion: '^0.2.0',
   register(host) {
     host.addTransport('faulty', {
       schema: { mode: { doc: 'which bug', format: ['rejection', 'exception'], default: 'rejection' } },

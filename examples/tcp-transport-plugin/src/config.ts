@@ -22,7 +22,7 @@ export interface TcpTransportConfig {
 }
 
 /** The convict fragment for `transport: tcp` options. */
-export const tcpConfigSchema: ConfigSchema = {
+export const tcpConfigSchema: ConfigSchema<TcpTransportConfig> = {
   host: { doc: 'Host name or IP address to connect to.', format: 'host', default: 'localhost' },
   port: { doc: 'TCP port to connect to.', format: 'port', default: 22 },
   expect: { doc: 'Text the peer must send first (e.g. "SSH-") before the connection counts as up; empty = any accepted connection.', format: String, default: '' },

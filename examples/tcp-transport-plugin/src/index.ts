@@ -1,6 +1,6 @@
 /**
- * rds-agent-plugin-tcp: an example third-party transport plugin. Adds `transport: tcp`, a plain
- * TCP connection used as a liveness signal. Load it from a config:
+ * rds-agent-plugin-tcp: an example third-party plugin. Adds `transport: tcp`, a plain TCP
+ * connection used as a liveness signal, and `backoff: { strategy: linear }`. Load it from a config:
  *
  * ```yaml
  * plugins: [rds-agent-plugin-tcp]        # or a path: ./plugins/tcp/dist/index.js
@@ -13,6 +13,7 @@
 import { definePlugin, type TransportDefinition } from '@rds-agent/core';
 import { tcpConfigSchema, validateTcpConfig, type TcpTransportConfig } from './config.js';
 import { TcpTransport } from './tcp-transport.js';
+import { linearBackoff, type LinearBackoffParams } from './linear-backoff.js';
 
 /** The transport type name targets use. */
 export const TCP_TRANSPORT = 'tcp';
@@ -27,13 +28,15 @@ export const tcpTransportDefinition: TransportDefinition<TcpTransportConfig> = {
 
 export { TcpTransport } from './tcp-transport.js';
 export { tcpConfigSchema, validateTcpConfig, type TcpTransportConfig } from './config.js';
+export { LinearBackoff, linearBackoff, type LinearBackoffParams } from './linear-backoff.js';
 
 export default definePlugin({
   name: 'rds-agent-plugin-tcp',
-  version: '0.1.0',
+  version: '0.2.0',
   // The core plugin API this was written against; the loader refuses a core outside this range.
-  apiVersion: '^1.0.0',
+  apiVersion: '^0.2.0',
   register(host) {
     host.addTransport<TcpTransportConfig>(TCP_TRANSPORT, tcpTransportDefinition);
+    host.addBackoff<LinearBackoffParams>('linear', linearBackoff);
   },
 });

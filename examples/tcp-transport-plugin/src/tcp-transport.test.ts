@@ -111,7 +111,7 @@ describe('tcp transport', () => {
 
   it('is a well-formed plugin that registers transport "tcp"', async () => {
     assert.equal(plugin.name, 'rds-agent-plugin-tcp');
-    assert.equal(plugin.apiVersion, '^1.0.0');
+    assert.equal(plugin.apiVersion, '^0.2.0');
     const added: string[] = [];
     await plugin.register(
       {

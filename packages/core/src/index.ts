@@ -26,7 +26,7 @@ export type { ReconnectHook, ReconnectInfo } from './monitor/reconnect-hook.js';
 
 // Plugins.
 export type { Plugin, PluginHost } from './plugin/plugin.js';
-export { definePlugin, PLUGIN_API_VERSION } from './plugin/plugin.js';
+export { definePlugin, CORE_VERSION, PLUGIN_API_VERSION, PLUGIN_REGISTER_TIMEOUT_MS } from './plugin/plugin.js';
 
 // Errors and their stable codes.
 export { ErrorCode } from './errors/codes.js';

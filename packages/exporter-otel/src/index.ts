@@ -25,7 +25,7 @@ export { InMemoryBatchExporter } from './export/in-memory-batch-exporter.js';
 
 const plugin = definePlugin({
   name: '@rds-agent/exporter-otel',
-  apiVersion: '^1.0.0',
+  apiVersion: '^0.2.0',
   register(host) {
     host.addExporter('otel', otelExporterDefinition);
   },

@@ -70,7 +70,7 @@ describe('OtelExporter lifecycle', () => {
     const host = { addExporter: (type: string, def: unknown) => added.push([type, def]) } as never;
     void plugin.register(host, {});
     assert.equal(plugin.name, '@rds-agent/exporter-otel');
-    assert.equal(plugin.apiVersion, '^1.0.0');
+    assert.equal(plugin.apiVersion, '^0.2.0');
     assert.deepEqual(added, [['otel', otelExporterDefinition]]);
   });
 

@@ -23,7 +23,7 @@ export type { StatusDocument, TargetStatusJson } from './http/status-document.js
 
 export default definePlugin({
   name: '@rds-agent/exporter-prometheus',
-  apiVersion: '^1.0.0',
+  apiVersion: '^0.2.0',
   register(host) {
     host.addExporter('prometheus', prometheusExporterDefinition);
   },

@@ -71,7 +71,7 @@ test('schema: every key has doc and default; secrets are marked sensitive; keys 
 
 test('the plugin registers the rds-ssh transport with schema, validate and create', () => {
   assert.equal(plugin.name, '@rds-agent/rds-ssh-plugin');
-  assert.equal(plugin.apiVersion, '^1.0.0');
+  assert.equal(plugin.apiVersion, '^0.2.0');
   const added: [string, unknown][] = [];
   const host = { addTransport: (type: string, def: unknown) => added.push([type, def]) } as unknown as Parameters<typeof plugin.register>[0];
   void plugin.register(host, {});

@@ -25,8 +25,8 @@ export * from './routeros/index.js';
 
 export default definePlugin({
   name: '@rds-agent/rds-ssh-plugin',
-  version: '0.1.0',
-  apiVersion: '^1.0.0',
+  version: '0.2.0',
+  apiVersion: '^0.2.0',
   register(host) {
     host.addTransport<RdsSshConfig>(RDS_SSH_TRANSPORT, rdsSshTransportDefinition);
   },

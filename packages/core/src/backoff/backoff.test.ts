@@ -10,6 +10,7 @@ import { applyJitter, randomBetween } from './jitter.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FixedRandom } from '../testing/fixed-random.js';
 import { SequenceRandom } from '../testing/sequence-random.js';
+import { backoffContract } from '../testing/backoff-contract.js';
 
 function take(strategy: BackoffStrategy, n: number): number[] {
   return Array.from({ length: n }, () => strategy.next());
@@ -232,3 +233,6 @@ describe('BUILTIN_BACKOFFS', () => {
     }
   });
 });
+
+// The contract every strategy (ours and third parties') must pass, for each built-in one.
+for (const [name, definition] of Object.entries(BUILTIN_BACKOFFS)) backoffContract(name, definition);

@@ -35,6 +35,8 @@ export const ErrorCode = {
   PLUGIN_LOAD: 'RDS_AGENT_ERR_PLUGIN_LOAD',
   PLUGIN_VERSION: 'RDS_AGENT_ERR_PLUGIN_VERSION',
   PLUGIN_REGISTER: 'RDS_AGENT_ERR_PLUGIN_REGISTER',
+  /** A plugin needs another plugin that is not loaded (or is loaded after it). */
+  PLUGIN_DEPENDENCY: 'RDS_AGENT_ERR_PLUGIN_DEPENDENCY',
   /** Two plugins registered the same transport, exporter or backoff name. */
   DUPLICATE_COMPONENT: 'RDS_AGENT_ERR_DUPLICATE_COMPONENT',
   /** An exporter failed to start (port in use, unreadable TLS files, ...). */

@@ -8,7 +8,8 @@ import { ErrorCode } from '../errors/codes.js';
 import { silentLogger } from '../logging/logger.js';
 import { ComponentRegistry } from './component-registry.js';
 import { loadPlugins } from './plugin-loader.js';
-import { definePlugin } from './plugin.js';
+import { CORE_VERSION, definePlugin } from './plugin.js';
+import { FakeClock } from '../testing/fake-clock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rds-agent-plugins-'));
 function pluginFile(name: string, body: string): string {
@@ -37,7 +38,7 @@ function rejectsWith(code: string, pattern: RegExp) {
 
 describe('loadPlugins', () => {
   it('loads a plugin from a path relative to the config and registers its transport', async () => {
-    const mod = pluginFile('good.mjs', `export default { name: 'good', apiVersion: '^1.0.0', register(host) { host.addTransport('tcp', ${transportStub}); } };`);
+    const mod = pluginFile('good.mjs', `export default { name: 'good', apiVersion: '^0.2.0', register(host) { host.addTransport('tcp', ${transportStub}); } };`);
     const { registry, loaded } = await load([{ module: mod }]);
     assert.deepEqual(registry.transportTypes(), ['tcp']);
     assert.equal(loaded[0]!.name, 'good');
@@ -55,24 +56,24 @@ describe('loadPlugins', () => {
 
   it('fails with PLUGIN_VERSION when the declared core API range does not match', async () => {
     const mod = pluginFile('future.mjs', `export default { name: 'future', apiVersion: '^2.0.0', register() {} };`);
-    await assert.rejects(load([{ module: mod }]), rejectsWith(ErrorCode.PLUGIN_VERSION, /plugin future requires core plugin API "\^2\.0\.0", but this core provides 1\.0\.0/));
+    await assert.rejects(load([{ module: mod }]), rejectsWith(ErrorCode.PLUGIN_VERSION, new RegExp(`plugin future requires @rds-agent/core "\\^2\\.0\\.0", but this is @rds-agent/core ${CORE_VERSION.replace(/\./g, '\\.')}`)));
     const bad = pluginFile('badrange.mjs', `export default { name: 'badrange', apiVersion: 'latest', register() {} };`);
     await assert.rejects(load([{ module: bad }]), rejectsWith(ErrorCode.PLUGIN_VERSION, /badrange/));
   });
 
   it('fails with PLUGIN_REGISTER naming the plugin when register throws', async () => {
-    const mod = pluginFile('throws.mjs', `export default { name: 'thrower', apiVersion: '^1.0.0', register() { throw new Error('boom'); } };`);
+    const mod = pluginFile('throws.mjs', `export default { name: 'thrower', apiVersion: '^0.2.0', register() { throw new Error('boom'); } };`);
     await assert.rejects(load([{ module: mod }]), rejectsWith(ErrorCode.PLUGIN_REGISTER, /plugin thrower failed to register: boom/));
   });
 
   it('refuses a second registration of the same name, naming both plugins', async () => {
-    const a = pluginFile('a.mjs', `export default { name: 'a', apiVersion: '^1.0.0', register(host) { host.addTransport('tcp', ${transportStub}); } };`);
-    const b = pluginFile('b.mjs', `export default { name: 'b', apiVersion: '^1.0.0', register(host) { host.addTransport('tcp', ${transportStub}); } };`);
+    const a = pluginFile('a.mjs', `export default { name: 'a', apiVersion: '^0.2.0', register(host) { host.addTransport('tcp', ${transportStub}); } };`);
+    const b = pluginFile('b.mjs', `export default { name: 'b', apiVersion: '^0.2.0', register(host) { host.addTransport('tcp', ${transportStub}); } };`);
     await assert.rejects(load([{ module: a }, { module: b }]), rejectsWith(ErrorCode.DUPLICATE_COMPONENT, /plugin b: transport "tcp" is already registered by plugin a/));
   });
 
   it('validates plugin settings against the plugin schema, naming the key', async () => {
-    const mod = pluginFile('configured.mjs', `export default { name: 'configured', apiVersion: '^1.0.0', configSchema: { level: { doc: 'l', format: 'positive-int', default: 1 } }, register(host, config) { globalThis.__configured = config.level; } };`);
+    const mod = pluginFile('configured.mjs', `export default { name: 'configured', apiVersion: '^0.2.0', configSchema: { level: { doc: 'l', format: 'positive-int', default: 1 } }, register(host, config) { globalThis.__configured = config.level; } };`);
     await assert.rejects(load([{ module: mod, config: { level: 0 } }]), (err: unknown) => {
       assert.ok(err instanceof ConfigError);
       assert.equal(err.issues[0]!.key, 'plugins[0].config.level');
@@ -86,7 +87,7 @@ describe('loadPlugins', () => {
     const seen: unknown[] = [];
     const builtin = definePlugin<{ flag: boolean }>({
       name: '@rds-agent/builtin',
-      apiVersion: '^1.0.0',
+      apiVersion: '^0.2.0',
       configSchema: { flag: { doc: 'f', format: 'strict-boolean', default: false } },
       register: (_host, config) => void seen.push(config.flag),
     });
@@ -107,5 +108,29 @@ describe('loadPlugins', () => {
     host.onClose(async () => void order.push('third'));
     await registry.runCloseHooks(silentLogger());
     assert.deepEqual(order, ['third', 'second', 'first']);
+  });
+
+  it('checks declared dependencies: a plugin that needs one not loaded before it is refused, naming it', async () => {
+    const base = definePlugin({ name: 'base', apiVersion: `^${CORE_VERSION}`, register: () => undefined });
+    const needs = definePlugin({ name: 'needs-base', apiVersion: `^${CORE_VERSION}`, dependencies: ['base'], register: () => undefined });
+    await load([], [base as never, needs as never]);
+    await assert.rejects(load([], [needs as never]), rejectsWith(ErrorCode.PLUGIN_DEPENDENCY, /plugin needs-base needs "base", which is not loaded before it/));
+    await assert.rejects(load([], [needs as never, base as never]), rejectsWith(ErrorCode.PLUGIN_DEPENDENCY, /needs "base"/));
+  });
+
+  it('gives up on a plugin whose register does not finish, naming it (on the injected clock)', async () => {
+    const clock = new FakeClock();
+    const hangs = definePlugin({ name: 'hangs', apiVersion: `^${CORE_VERSION}`, register: () => new Promise<void>(() => undefined) });
+    const registry = new ComponentRegistry();
+    const result = loadPlugins([], { builtins: [hangs as never], baseDir: dir, registry, logger: silentLogger(), clock, registerTimeoutMs: 10_000 });
+    let settled: unknown = undefined as unknown;
+    result.then(() => (settled = 'resolved'), (err: unknown) => (settled = err));
+    await clock.tickAsync(9_999);
+    assert.equal(settled, undefined);
+    await clock.tickAsync(1);
+    const err = settled as unknown;
+    assert.ok(err instanceof AgentError);
+    assert.equal(err.code, ErrorCode.PLUGIN_REGISTER);
+    assert.match(err.message, /plugin hangs did not finish registering within 10000 ms/);
   });
 });

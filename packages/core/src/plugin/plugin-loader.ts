@@ -8,7 +8,9 @@ import { AgentError, ConfigError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import type { Logger } from '../logging/logger.js';
 import type { ComponentRegistry } from './component-registry.js';
-import { isPlugin, PLUGIN_API_VERSION, type Plugin } from './plugin.js';
+import { CORE_VERSION, isPlugin, PLUGIN_REGISTER_TIMEOUT_MS, type Plugin } from './plugin.js';
+import { SystemClock, type Clock } from '../clock/clock.js';
+import { withDeadline } from '../signals/deadline.js';
 
 /** @internal */
 export interface LoadPluginsOptions {
@@ -20,6 +22,10 @@ export interface LoadPluginsOptions {
   readonly logger: Logger;
   /** Overrides how a module is imported (tests). */
   readonly importModule?: (specifier: string, baseDir: string) => Promise<unknown>;
+  /** Times each plugin's `register`. @default real time */
+  readonly clock?: Clock;
+  /** How long `register` may take (ms). @default PLUGIN_REGISTER_TIMEOUT_MS */
+  readonly registerTimeoutMs?: number;
 }
 
 /** A plugin that registered successfully. @internal */
@@ -49,9 +55,10 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadPlu
   });
 
   const loaded: LoadedPlugin[] = [];
+  const registered = new Set<string>();
   for (const plugin of builtins.values()) {
     const entry = configured.get(plugin.name);
-    await registerPlugin(plugin, entry?.spec.config ?? {}, entry ? `plugins[${entry.index}].config` : `plugins(${plugin.name})`, options);
+    await registerPlugin(plugin, entry?.spec.config ?? {}, entry ? `plugins[${entry.index}].config` : `plugins(${plugin.name})`, options, registered);
     loaded.push({ name: plugin.name, ...(plugin.version ? { version: plugin.version } : {}), source: 'builtin' });
   }
   for (const { spec, index } of external) {
@@ -68,18 +75,34 @@ export async function loadPlugins(specs: readonly PluginSpec[], options: LoadPlu
         `plugin ${spec.module} (plugins[${index}]) does not export a plugin: its default export must come from definePlugin({ name, apiVersion, register })`,
       );
     }
-    await registerPlugin(plugin, spec.config, `plugins[${index}].config`, options);
+    await registerPlugin(plugin, spec.config, `plugins[${index}].config`, options, registered);
     loaded.push({ name: plugin.name, ...(plugin.version ? { version: plugin.version } : {}), source: spec.module });
   }
   return loaded;
 }
 
-async function registerPlugin(plugin: Plugin, rawConfig: Readonly<Record<string, unknown>>, key: string, options: LoadPluginsOptions): Promise<void> {
+async function registerPlugin(
+  plugin: Plugin,
+  rawConfig: Readonly<Record<string, unknown>>,
+  key: string,
+  options: LoadPluginsOptions,
+  registered: Set<string>,
+): Promise<void> {
   const range = semver.validRange(plugin.apiVersion);
-  if (!range || !semver.satisfies(PLUGIN_API_VERSION, range)) {
+  if (!range || !semver.satisfies(CORE_VERSION, range, { includePrerelease: true })) {
     throw new AgentError(
       ErrorCode.PLUGIN_VERSION,
-      `plugin ${plugin.name} requires core plugin API ${JSON.stringify(plugin.apiVersion)}, but this core provides ${PLUGIN_API_VERSION}`,
+      `plugin ${plugin.name} requires @rds-agent/core ${JSON.stringify(plugin.apiVersion)}, but this is @rds-agent/core ${CORE_VERSION}`,
+    );
+  }
+  if (plugin.dependencies !== undefined && (!Array.isArray(plugin.dependencies) || !plugin.dependencies.every((d) => typeof d === 'string'))) {
+    throw new AgentError(ErrorCode.PLUGIN_LOAD, `plugin ${plugin.name}: dependencies must be a list of plugin names`);
+  }
+  const missing = (plugin.dependencies ?? []).filter((d) => !registered.has(d));
+  if (missing.length > 0) {
+    throw new AgentError(
+      ErrorCode.PLUGIN_DEPENDENCY,
+      `plugin ${plugin.name} needs ${missing.map((m) => JSON.stringify(m)).join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not loaded before it: list ${missing.length === 1 ? 'it' : 'them'} earlier in plugins:`,
     );
   }
   let config: Record<string, unknown> = {};
@@ -91,12 +114,20 @@ async function registerPlugin(plugin: Plugin, rawConfig: Readonly<Record<string,
     throw new ConfigError([{ key, message: `plugin ${plugin.name} takes no settings` }]);
   }
   const logger = options.logger.child({ plugin: plugin.name });
+  const timeoutMs = options.registerTimeoutMs ?? PLUGIN_REGISTER_TIMEOUT_MS;
   try {
-    await plugin.register(options.registry.hostFor(plugin.name, logger), Object.freeze(config));
+    await withDeadline(
+      options.clock ?? new SystemClock(),
+      timeoutMs,
+      new AbortController().signal,
+      async () => plugin.register(options.registry.hostFor(plugin.name, logger), Object.freeze(config)),
+      () => new AgentError(ErrorCode.PLUGIN_REGISTER, `plugin ${plugin.name} did not finish registering within ${timeoutMs} ms (register must only declare, never wait on the network)`),
+    );
   } catch (err) {
-    if (err instanceof AgentError && err.code === ErrorCode.DUPLICATE_COMPONENT) throw err;
+    if (err instanceof AgentError && (err.code === ErrorCode.DUPLICATE_COMPONENT || err.code === ErrorCode.PLUGIN_REGISTER)) throw err;
     throw new AgentError(ErrorCode.PLUGIN_REGISTER, `plugin ${plugin.name} failed to register: ${(err as Error).message}`, { cause: err });
   }
+  registered.add(plugin.name);
 }
 
 function pluginExport(mod: unknown): Plugin | undefined {

@@ -12,7 +12,7 @@ export function fakeTransportPlugin(options: FakeTransportOptions = {}): Plugin 
   const created: FakeTransport[] = [];
   const plugin = definePlugin({
     name: 'fake-transport',
-    apiVersion: '^1.0.0',
+    apiVersion: '^0.2.0',
     register(host) {
       host.addTransport('fake', {
         schema: {},

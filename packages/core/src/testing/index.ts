@@ -26,3 +26,7 @@ export { effectiveCatalog } from '../metrics/effective-catalog.js';
 export { createLogger } from '../logging/logger.js';
 export type { MonitorEvent } from '../monitor/events.js';
 export * from './manual-loop-lag.js';
+export * from './exporter-contract.js';
+export * from './backoff-contract.js';
+export * from './plugin-manifest.js';
+export * from './testdata-suite.js';
