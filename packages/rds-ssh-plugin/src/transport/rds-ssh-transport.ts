@@ -5,9 +5,12 @@ import type { Client as SshClient, ConnectConfig } from 'ssh2';
 import {
   ErrorCode,
   TransportError,
+  isConnectionError,
   type CommandRunner,
   type ProbeResult,
   type RunOptions,
+  type TelemetryInput,
+  type TelemetryReading,
   type TelemetrySample,
   type TelemetrySource,
   type Transport,
@@ -18,16 +21,15 @@ import type { RdsSshConfig } from '../config.js';
 import { classifySshError } from '../errors/classify.js';
 import { fingerprintOf, keyTypeOf } from '../host-key/fingerprint.js';
 import { knownHostsName, parseKnownHosts } from '../host-key/known-hosts.js';
-import { trafficSlots } from '../routeros/disk-slots.js';
-import { parseDiskTraffic } from '../routeros/disk-traffic.js';
-import { findRouterOsError } from '../routeros/error-text.js';
-import { parsePrintDetail } from '../routeros/print-detail.js';
-import { assertSlotName } from '../routeros/quote.js';
-import { parseSystemResource } from '../routeros/system-resource.js';
-import { execCommand, type ExecResult } from '../runner/exec-command.js';
-import { Semaphore } from '../runner/semaphore.js';
+import { createRouterOsInputs } from '../inputs/create-inputs.js';
+import type { InputSettings } from '../inputs/input-settings.js';
+import type { RouterOsInput } from '../inputs/routeros-input.js';
+import { RouterOsSession } from '../inputs/routeros-session.js';
+import { findRouterOsError, isUnsupportedCommandError } from '../routeros/error-text.js';
+import { redactSecrets } from '../routeros/secret-fields.js';
+import { ChannelGate, type ChannelKind } from '../runner/channel-gate.js';
+import { execCommand, isChannelOpenFailure, type ExecResult } from '../runner/exec-command.js';
 import { SecretFiles } from './secret-files.js';
-import { diskSamples, systemSamples } from './telemetry-samples.js';
 
 const { Client } = ssh2;
 
@@ -46,16 +48,22 @@ interface Connection {
   readonly socket: Socket;
   /** Aborted when the connection ends: stops the keepalive loop, channel waits and running commands. */
   readonly life: AbortController;
-  readonly channels: Semaphore;
-  /** Channel opens are serialised: RouterOS handles concurrent session creation badly. */
-  readonly opening: Semaphore;
+  /** Caps and orders the exec channels; opens them one at a time; gives probes priority. */
+  readonly gate: ChannelGate;
   established: boolean;
   /** Set when the transport itself is ending the connection: no onLost then. */
   closing: boolean;
   lost?: TransportError;
   keepalive: 'unknown' | 'supported' | 'unsupported';
-  /** Slots found by `/disk print detail` on this connection (discovery runs once per connection). */
-  discoveredSlots?: readonly string[];
+  /** What the telemetry inputs learned about the device on this connection (JSON support, packages, ...). */
+  session?: RouterOsSession;
+}
+
+/** One configured input, and the stable {@link TelemetryInput} the agent schedules. */
+interface ConfiguredInput {
+  readonly input: RouterOsInput;
+  readonly settings: InputSettings;
+  readonly telemetry: TelemetryInput;
 }
 
 /** Private ssh2 client internals used for a keepalive round-trip with a reply callback (ssh2 1.17 pinned). */
@@ -78,19 +86,43 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   private lastCommandProbeAt = Number.NEGATIVE_INFINITY;
   private insecureWarned = false;
   private keepaliveSupported: boolean | undefined;
+  private readonly inputs: readonly ConfiguredInput[];
+  private readonly inputList: readonly TelemetryInput[];
 
   constructor(
     private readonly config: Readonly<RdsSshConfig>,
     private readonly context: TransportContext,
   ) {
     this.secrets = new SecretFiles(context.logger, context.target);
+    this.inputs = createRouterOsInputs(config).map(({ input, settings }) => ({
+      input,
+      settings,
+      telemetry: Object.freeze({
+        name: input.name,
+        intervalMs: settings.interval,
+        timeoutMs: settings.timeout,
+        collect: (signal: AbortSignal) => this.collectInput(input, signal),
+      }),
+    }));
+    this.inputList = Object.freeze(this.inputs.map((i) => i.telemetry));
   }
 
   describe(): Readonly<Record<string, string>> {
     return {
+      host: this.config.host,
+      port: String(this.config.port),
       host_key_verification: this.config.insecureSkipHostKeyCheck ? 'disabled' : 'pinned',
       probe_mode: this.probeMode(),
     };
+  }
+
+  /**
+   * The enabled RouterOS inputs (`options.inputs`), the same objects on every call. Each
+   * `collect` runs on the connection current at the call (rejecting `NOT_CONNECTED` when there is
+   * none) and never opens one; see {@link TelemetryInput} for the errors.
+   */
+  telemetryInputs(): readonly TelemetryInput[] {
+    return this.inputList;
   }
 
   /** The probe mode in use: `keepalive+command` only when keepalives are on and the peer answered them. */
@@ -168,72 +200,83 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 
   /**
-   * Reads device telemetry over the kept connection, one command at a time:
-   * `/system resource print`, then `/disk monitor-traffic <slot> once` per slot (`telemetryDisks`,
-   * or the slots `/disk print detail` lists, discovered once per connection), at most
-   * `telemetryMaxDisks` slots. A command the device refuses (`COMMAND`) is skipped and logged at
-   * debug; the call rejects with the first such error only when nothing at all could be read.
-   * Connection-class errors, and the aborted `signal` (its TransportError reason, else `ABORTED`),
-   * reject at once.
+   * Runs every enabled input once, one after the other, each under its own timeout, and returns
+   * their samples together (for callers that collect in one go; the agent schedules
+   * {@link telemetryInputs} one by one). An input the device refuses or does not support, or that
+   * passes its timeout, is skipped and logged at debug; the call rejects with the first such error
+   * only when nothing at all could be read. Connection-class errors, and the aborted `signal` (its
+   * TransportError reason, else `ABORTED`), reject at once.
    */
   async collect(signal: AbortSignal): Promise<readonly TelemetrySample[]> {
     const conn = this.live();
-    const link = linkSignals([signal, conn.life.signal], (s) =>
-      s === signal ? abortError(signal, 'telemetry collection') : conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed during telemetry collection'),
-    );
     const samples: TelemetrySample[] = [];
     let firstError: TransportError | undefined;
-    /** Runs one read; COMMAND errors are noted and skipped, anything else ends the collection. */
-    const attempt = async (what: string, read: () => Promise<readonly TelemetrySample[]>): Promise<void> => {
+    for (const { input, settings } of this.inputs) {
+      if (signal.aborted) throw abortError(signal, 'telemetry collection');
+      const deadline = new AbortController();
+      const timeout = new TransportError(ErrorCode.TIMEOUT, `telemetry input ${input.name} got no answer within ${settings.timeout} ms`);
+      this.context.clock.sleep(settings.timeout, deadline.signal).then(
+        () => deadline.abort(timeout),
+        () => undefined,
+      );
+      const link = linkSignals([signal, deadline.signal], (s) => (s === signal ? abortError(signal, 'telemetry collection') : timeout));
       try {
-        samples.push(...(await read()));
+        samples.push(...(await this.collectOn(conn, input, link.signal)).samples);
       } catch (err) {
+        if (signal.aborted) throw abortError(signal, 'telemetry collection');
+        if (conn.lost) throw conn.lost;
         const e = classifySshError(err);
-        // Once aborted, the abort reason wins over whatever the interrupted command reported.
-        if (link.signal.aborted) throw link.signal.reason as TransportError;
-        if (e.code !== ErrorCode.COMMAND) throw e;
+        // (a boolean, not the type guard: the guard would narrow `e` to never below)
+        const lostConnection: boolean = isConnectionError(e);
+        if (lostConnection) throw e;
         firstError ??= e;
-        this.context.logger.debug({ target: this.context.target, telemetry: what, code: e.code, err: e.message }, `telemetry: ${what} skipped`);
+        this.context.logger.debug({ target: this.context.target, telemetry: input.name, code: e.code, err: e.message }, `telemetry: ${input.name} skipped`);
+      } finally {
+        link.dispose();
+        deadline.abort();
       }
-    };
-    try {
-      await attempt('system resource', async () => {
-        const found = systemSamples(parseSystemResource(await this.runOn(conn, '/system resource print', { signal: link.signal })));
-        if (found.length === 0) throw unreadable('/system resource print');
-        return found;
-      });
-      let slots: readonly string[] = [];
-      await attempt('disk discovery', async () => {
-        slots = await this.telemetrySlots(conn, link.signal);
-        return [];
-      });
-      for (const slot of slots.slice(0, this.config.telemetryMaxDisks)) {
-        await attempt(`disk ${slot}`, async () => {
-          const command = `/disk monitor-traffic ${assertSlotName(slot)} once`;
-          const found = diskSamples(slot, parseDiskTraffic(await this.runOn(conn, command, { signal: link.signal })));
-          if (found.length === 0) throw unreadable(command);
-          return found;
-        });
-      }
-    } finally {
-      link.dispose();
     }
     if (samples.length === 0 && firstError) throw firstError;
     return samples;
   }
 
-  /** `telemetryDisks` when set; else the slots `/disk print detail` lists, read once per connection. */
-  private async telemetrySlots(conn: Connection, signal: AbortSignal): Promise<readonly string[]> {
-    if (this.config.telemetryDisks.length > 0) return this.config.telemetryDisks;
-    if (conn.discoveredSlots) return conn.discoveredSlots;
-    const slots = trafficSlots(parsePrintDetail(await this.runOn(conn, '/disk print detail', { signal })));
-    conn.discoveredSlots = slots;
-    this.context.logger.debug({ target: this.context.target, slots }, `telemetry: ${slots.length} disk slot(s) discovered`);
-    return slots;
+  /** One input on the current connection. */
+  private async collectInput(input: RouterOsInput, signal: AbortSignal): Promise<TelemetryReading> {
+    return this.collectOn(this.live(), input, signal);
   }
 
-  /** `run` bound to one connection: a collection never drifts onto a newer connection mid-way. */
-  private async runOn(conn: Connection, command: string, options: RunOptions = {}): Promise<string> {
+  /** One input on `conn`: the connection's end aborts it with the connection's error. */
+  private async collectOn(conn: Connection, input: RouterOsInput, signal: AbortSignal): Promise<TelemetryReading> {
+    if (conn.lost) throw conn.lost;
+    const link = linkSignals([signal, conn.life.signal], (s) =>
+      s === signal ? abortError(signal, `telemetry input ${input.name}`) : conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed during telemetry collection'),
+    );
+    try {
+      return await input.collect(this.sessionOf(conn), link.signal);
+    } catch (err) {
+      // Once aborted, the abort reason wins over whatever the interrupted command reported.
+      if (link.signal.aborted) throw link.signal.reason as TransportError;
+      throw classifySshError(err);
+    } finally {
+      link.dispose();
+    }
+  }
+
+  /** The inputs' view of `conn`, made on first use: what it learns lives as long as the connection. */
+  private sessionOf(conn: Connection): RouterOsSession {
+    conn.session ??= new RouterOsSession(
+      { run: (command, options) => this.runOn(conn, command, { signal: options.signal }, 'telemetry') },
+      { clock: this.context.clock, logger: this.context.logger, target: this.context.target },
+    );
+    return conn.session;
+  }
+
+  /**
+   * `run` bound to one connection: a collection never drifts onto a newer connection mid-way.
+   * RouterOS error text rejects with `UNSUPPORTED` when it says the device does not know the
+   * command (`bad command name`, `no such command`, `expected end of command`), else `COMMAND`.
+   */
+  private async runOn(conn: Connection, command: string, options: RunOptions = {}, kind: ChannelKind = 'command'): Promise<string> {
     if (conn.lost) throw conn.lost;
     const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
     const timer = new AbortController();
@@ -252,9 +295,9 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       () => undefined,
     );
     try {
-      const result = await this.exec(conn, command, link.signal);
+      const result = await this.exec(conn, command, link.signal, kind);
       const problem = commandProblem(result);
-      if (problem) throw new TransportError(ErrorCode.COMMAND, `${preview(command)}: ${problem}`);
+      if (problem) throw new TransportError(problem.unsupported ? ErrorCode.UNSUPPORTED : ErrorCode.COMMAND, `${preview(command)}: ${problem.message}`);
       return result.stdout;
     } finally {
       link.dispose();
@@ -285,8 +328,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       client,
       socket,
       life: new AbortController(),
-      channels: new Semaphore(config.maxChannels),
-      opening: new Semaphore(1),
+      gate: new ChannelGate(config.maxChannels, context.clock),
       established: false,
       closing: false,
       keepalive: 'unknown',
@@ -443,8 +485,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   private teardown(conn: Connection, reason: TransportError): void {
     if (!conn.lost) conn.closing = true;
     if (!conn.life.signal.aborted) conn.life.abort(reason);
-    conn.channels.drain(reason);
-    conn.opening.drain(reason);
+    conn.gate.drain(reason);
     const { client, socket } = conn;
     client.removeAllListeners();
     // ssh2 may still emit 'error' while the socket dies; an unhandled 'error' would crash the agent.
@@ -459,24 +500,39 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 
   /**
-   * `probe: true` skips the `maxChannels` cap (a probe must not queue behind slow commands and be
-   * mistaken for a hung peer) but still opens its channel in turn with every other open.
+   * Runs `command` on its own channel. Channels open one at a time through the connection's gate:
+   * a probe skips the `maxChannels` cap (it must not queue behind slow commands and be mistaken for
+   * a hung peer) and goes before waiting commands. When the device refuses a channel while others
+   * of ours are open (sshd `MaxSessions`), that is its session limit, not a dead session: the call
+   * waits for a channel to close and tries again (a waiting probe preempts telemetry channels).
    */
-  private async exec(conn: Connection, command: string, signal: AbortSignal, probe = false): Promise<ExecResult> {
-    const release = probe ? () => undefined : await conn.channels.acquire(signal);
-    try {
-      const releaseOpening = await conn.opening.acquire(signal);
-      return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal, onOpened: releaseOpening });
-    } finally {
-      release();
+  private async exec(conn: Connection, command: string, signal: AbortSignal, kind: ChannelKind): Promise<ExecResult> {
+    for (;;) {
+      const lease = await conn.gate.acquire(kind, signal);
+      const link = kind === 'telemetry' ? linkSignals([signal, lease.signal], (s) => (s === lease.signal ? (lease.signal.reason as unknown) : abortError(s, 'command'))) : undefined;
+      try {
+        return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal: link?.signal ?? signal, onOpened: lease.opened });
+      } catch (err) {
+        if (!signal.aborted && isChannelOpenFailure(err) && lease.refusedByDevice()) {
+          this.context.logger.debug(
+            { target: this.context.target, channels: conn.gate.open, limit: conn.gate.limit, kind },
+            'the device refused a channel while others were open: waiting for one (its session limit)',
+          );
+          continue;
+        }
+        throw err;
+      } finally {
+        link?.dispose();
+        lease.release();
+      }
     }
   }
 
   /** Health means a command answered: exec refusals, stderr with a non-zero exit or RouterOS errors are UNHEALTHY. */
   private async commandProbe(conn: Connection, signal: AbortSignal): Promise<void> {
-    const result = await this.exec(conn, this.config.probeCommand, signal, true);
+    const result = await this.exec(conn, this.config.probeCommand, signal, 'probe');
     const problem = commandProblem(result);
-    if (problem) throw new TransportError(ErrorCode.UNHEALTHY, `probe command ${preview(this.config.probeCommand)} failed: ${problem}`);
+    if (problem) throw new TransportError(ErrorCode.UNHEALTHY, `probe command ${preview(this.config.probeCommand)} failed: ${problem.message}`);
   }
 
   /**
@@ -568,20 +624,18 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 }
 
-/** Why a command's result is not a success, or undefined. RouterOS exit status alone is not trusted. */
-function commandProblem(result: ExecResult): string | undefined {
+/**
+ * Why a command's result is not a success, or undefined. RouterOS exit status alone is not
+ * trusted. Device text in the message is cut short and has credential values redacted.
+ */
+function commandProblem(result: ExecResult): { message: string; unsupported: boolean } | undefined {
   const routerOsError = findRouterOsError(result.stdout);
-  if (routerOsError) return `RouterOS error: ${routerOsError}`;
+  if (routerOsError) return { message: `RouterOS error: ${routerOsError}`, unsupported: isUnsupportedCommandError(routerOsError) };
   const stderr = result.stderr.trim();
-  if (stderr !== '') return `exit ${result.exitCode ?? 'none'}, stderr: ${stderr.slice(0, 200)}`;
-  if (result.exitCode === undefined) return result.exitSignal ? `killed by signal ${result.exitSignal}` : 'channel closed without an exit status';
-  if (result.exitCode !== 0) return `exit status ${result.exitCode}`;
+  if (stderr !== '') return { message: `exit ${result.exitCode ?? 'none'}, stderr: ${redactSecrets(stderr.slice(0, 200))}`, unsupported: false };
+  if (result.exitCode === undefined) return { message: result.exitSignal ? `killed by signal ${result.exitSignal}` : 'channel closed without an exit status', unsupported: false };
+  if (result.exitCode !== 0) return { message: `exit status ${result.exitCode}`, unsupported: false };
   return undefined;
-}
-
-/** Output the parser found nothing in: the device answered something else (another version, a refusal we do not know). */
-function unreadable(command: string): TransportError {
-  return new TransportError(ErrorCode.COMMAND, `${preview(command)}: no telemetry fields in the output`);
 }
 
 function preview(command: string): string {
