@@ -1,4 +1,5 @@
 import { parseJsonRecords } from '../routeros/json-records.js';
+import type { Rejections } from '../routeros/plausibility.js';
 import { parsePrintDetail } from '../routeros/print-detail.js';
 import { lines } from '../routeros/scan.js';
 import { parseRouterOsBoolean } from '../routeros/values.js';
@@ -23,8 +24,8 @@ export function recordsFromText(output: string): DeviceRecord[] | undefined {
 }
 
 /** Records of a `:serialize to=json` answer; `undefined` when it is not JSON records. */
-export function recordsFromJson(output: string): DeviceRecord[] | undefined {
-  return parseJsonRecords(output)?.map((props) => ({ source: 'json', flags: '', props }));
+export function recordsFromJson(output: string, rejections?: Rejections): DeviceRecord[] | undefined {
+  return parseJsonRecords(output, rejections)?.map((props) => ({ source: 'json', flags: '', props }));
 }
 
 /** A property, or undefined when absent (never an inherited member of Object.prototype). */

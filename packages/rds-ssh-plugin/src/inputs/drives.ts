@@ -3,7 +3,7 @@ import { deviceName, deviceText } from '../routeros/device-text.js';
 import { inRange, isCount, LIMITS, checkedField, type Rejections } from '../routeros/plausibility.js';
 import { parseSmartInfo, type SmartInfo } from '../routeros/smart-info.js';
 import { parseCelsius, parseCount, parseCriticalWarning, parseRouterOsDuration, parseRouterOsNumber } from '../routeros/values.js';
-import { fact, prop, type DeviceRecord } from './device-record.js';
+import { fact, isNone, prop, type DeviceRecord } from './device-record.js';
 import { INPUT_DEFAULTS } from './input-settings.js';
 import { sample, type ReadingBuilder } from './reading-builder.js';
 import { runInput, type RouterOsInput } from './routeros-input.js';
@@ -40,8 +40,15 @@ function isBay(r: DeviceRecord): boolean {
   return prop(r, 'type') === 'hardware' || isEmptyBay(r);
 }
 
+/**
+ * An empty bay: flag `E` (text), or `empty=true`. Whether `as-value` prints `empty` is unverified,
+ * so a JSON hardware item without it that has neither a size nor a model is an empty bay too.
+ */
 export function isEmptyBay(r: DeviceRecord): boolean {
-  return fact(r, { flag: 'E', props: ['empty'] }) === true;
+  const said = fact(r, { flag: 'E', props: ['empty'] });
+  if (said !== undefined) return said;
+  const size = prop(r, 'size');
+  return prop(r, 'type') === 'hardware' && isNone(prop(r, 'model')) && (isNone(size) || size === '0');
 }
 
 /** `last-seen="U.2 SSD 4TG2-P S3Z9NX0N414510L"`: the last word is the serial, the rest the model. */

@@ -2,6 +2,7 @@ import { ErrorCode, TransportError, type TelemetryReading } from '@rds-agent/cor
 import type { InputName } from './input-settings.js';
 import { ReadingBuilder } from './reading-builder.js';
 import type { RouterOsSession } from './routeros-session.js';
+import { abortError } from './shared-read.js';
 
 /**
  * One RouterOS input (Telegraf's `inputs.*`): reads one group of device facts over a session.
@@ -29,6 +30,7 @@ export async function runInput(
   maxSeries: number,
   body: (reading: ReadingBuilder) => Promise<void>,
 ): Promise<TelemetryReading> {
+  if (signal.aborted) throw abortError(signal);
   const known = session.disabledReason(name);
   if (known) throw known;
   const reading = new ReadingBuilder(maxSeries);

@@ -84,6 +84,7 @@ export class RouterOsSession {
 
   /** Whether the device answers `:serialize to=json` (asked once per connection; any refusal means no). */
   supportsJson(meter: ByteMeter, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.reject(abortError(signal));
     if (!this.json || this.json.failed) {
       this.json = new SharedRead(async (s, m) => {
         try {
@@ -111,7 +112,7 @@ export class RouterOsSession {
     const json = await this.supportsJson(meter, signal);
     const command = json ? commands.json : commands.text;
     const output = await this.run(command, meter, signal);
-    const records = json ? recordsFromJson(output) : parseText(output);
+    const records = json ? recordsFromJson(output, meter.rejections) : parseText(output);
     if (records === undefined) {
       throw new TransportError(ErrorCode.COMMAND, `${command}: the answer is not a RouterOS listing`);
     }
@@ -124,6 +125,7 @@ export class RouterOsSession {
    * inputs try their commands, which say so themselves.
    */
   async requireStoragePackage(meter: ByteMeter, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) throw abortError(signal);
     if (!this.packages || this.packages.failed) {
       this.packages = new SharedRead(async (s, m) => {
         try {
@@ -152,6 +154,7 @@ export class RouterOsSession {
 
   /** The `/disk` listing, read at most once per {@link DISK_LISTING_MAX_AGE_MS} and shared by the inputs that ask meanwhile. */
   diskListing(meter: ByteMeter, signal: AbortSignal): Promise<readonly DeviceRecord[]> {
+    if (signal.aborted) return Promise.reject(abortError(signal));
     const now = this.options.clock.now();
     if (!this.listing || this.listing.read.failed || now - this.listing.at > this.listingMaxAgeMs) {
       this.listing = {

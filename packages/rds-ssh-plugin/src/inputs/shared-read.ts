@@ -1,19 +1,21 @@
 import { ErrorCode, TransportError } from '@rds-agent/core';
+import { Rejections } from '../routeros/plausibility.js';
 
-/** Where a run counts the bytes it read (a ReadingBuilder is one). */
+/** Where a run counts the bytes it read and, optionally, the values it refused (a ReadingBuilder is one). */
 export interface ByteMeter {
   bytesRead: number;
+  readonly rejections?: Rejections;
 }
 
 /**
  * One device read that several inputs wait for (the `/disk` listing, the capability probes).
  * Each caller waits under its own signal; the read itself is aborted only when every caller has
- * given up, so one input's deadline never fails another input's run. The bytes the read cost are
- * counted once, by the first caller that receives the result.
+ * given up, so one input's deadline never fails another input's run. The bytes the read cost, and
+ * the values it refused, are counted once, by the first caller that receives the result.
  */
 export class SharedRead<T> {
   private readonly controller = new AbortController();
-  private readonly meter: ByteMeter = { bytesRead: 0 };
+  private readonly meter: { bytesRead: number; readonly rejections: Rejections } = { bytesRead: 0, rejections: new Rejections() };
   private readonly result: Promise<T>;
   private waiting = 0;
   private claimed = false;
@@ -63,6 +65,7 @@ export class SharedRead<T> {
           if (!this.claimed) {
             this.claimed = true;
             meter.bytesRead += this.meter.bytesRead;
+            meter.rejections?.addAll(this.meter.rejections);
           }
           resolve(value);
         },

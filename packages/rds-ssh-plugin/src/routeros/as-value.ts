@@ -1,4 +1,4 @@
-import { isSecretField } from './secret-fields.js';
+import { isSecretField, scrubValue } from './secret-fields.js';
 
 /**
  * Parses the single line `:put [... print as-value]` prints: `key=value` pairs joined by `;`,
@@ -34,6 +34,7 @@ export function parseAsValue(output: string): Record<string, string>[] {
     current[key] = part.slice(eq + 1);
     lastKey = key;
   }
+  for (const record of records) for (const key of Object.keys(record)) record[key] = scrubValue(record[key]!);
   return records;
 }
 

@@ -1,51 +1,81 @@
-import { isSecretField } from './secret-fields.js';
+import { IGNORE_REJECTIONS, type Rejections } from './plausibility.js';
+import { isSecretField, scrubValue } from './secret-fields.js';
 
 /** Most properties kept per record: RouterOS items have about 60; more is noise. */
 const MAX_KEYS_PER_RECORD = 256;
 /** Most list elements joined into one value (`devs` of a btrfs filesystem). */
 const MAX_LIST_ELEMENTS = 64;
+/**
+ * Deepest nesting accepted: RouterOS prints a list of records whose values may be lists (depth 3).
+ * Checked before `JSON.parse`, which takes half a second on 2 MiB of `[[[[...` (measured, Node 20).
+ */
+const MAX_DEPTH = 8;
+/** The only properties whose value may be a list (joined with `,`): elsewhere a list is a wrong type. */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['devs', 'dev-ids', 'spaces', 'ports', 'members']);
 
 /**
  * Parses what `:put [:serialize to=json [<path> print ... as-value]]` prints into records of text
  * values, the shape the text parsers produce, so one set of field parsers serves both forms:
- * numbers become their decimal text, booleans `true`/`false`, lists of scalars are joined with
- * `,`; nested objects, `null` and keys that are not RouterOS property names are dropped, and so are
- * credential fields. A top-level object is one record, an array of objects is one record each.
+ * numbers become their decimal text, booleans `true`/`false`, lists of scalars (only for list
+ * properties such as `devs`) are joined with `,`. Values of any other type (objects, `null`, a list
+ * where a scalar belongs, a non-finite number) are dropped and counted `unparsable`; keys that are
+ * not RouterOS property names and credential fields are dropped. A top-level object is one record,
+ * an array of objects is one record each.
  *
  * Returns `undefined` when the output is not JSON of that shape (the caller counts it unparsable).
  * Line breaks are removed first (exec output may wrap a long line; JSON strings never hold a raw
  * one). `JSON.parse` is linear and iterative; the caller caps the output size. Never throws.
  */
-export function parseJsonRecords(output: string): Record<string, string>[] | undefined {
+export function parseJsonRecords(output: string, rejections: Rejections = IGNORE_REJECTIONS): Record<string, string>[] | undefined {
   const text = output.replace(/[\r\n]/g, '').trim();
-  if (text === '') return undefined;
+  if (text === '' || !shallow(text, MAX_DEPTH)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (isObject(value)) return [toRecord(value)];
+  if (isObject(value)) return [toRecord(value, rejections)];
   if (!Array.isArray(value)) return undefined;
   const records: Record<string, string>[] = [];
-  for (const element of value as unknown[]) if (isObject(element)) records.push(toRecord(element));
+  for (const element of value as unknown[]) if (isObject(element)) records.push(toRecord(element, rejections));
   if (records.length === 0 && value.length > 0) return undefined;
   return records;
+}
+
+/** True when brackets outside strings never nest deeper than `max`. One pass, no allocation. */
+function shallow(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return false;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return true;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function toRecord(object: Record<string, unknown>): Record<string, string> {
+function toRecord(object: Record<string, unknown>, rejections: Rejections): Record<string, string> {
   const record: Record<string, string> = {};
   let kept = 0;
   for (const key of Object.keys(object)) {
     if (kept >= MAX_KEYS_PER_RECORD) break;
     if (!isPropertyName(key) || isSecretField(key)) continue;
-    const text = scalarText(object[key]) ?? listText(object[key]);
-    if (text === undefined) continue;
-    record[key] = text;
+    const text = scalarText(object[key]) ?? (LIST_FIELDS.has(key) ? listText(object[key]) : undefined);
+    if (text === undefined) {
+      rejections.add('unparsable');
+      continue;
+    }
+    record[key] = scrubValue(text);
     kept++;
   }
   return record;

@@ -26,6 +26,11 @@ export class Rejections {
     return sum;
   }
 
+  /** Adds every count of `other`. */
+  addAll(other: Rejections): void {
+    for (const { reason, count } of other.list()) this.add(reason, count);
+  }
+
   count(reason: RejectReason): number {
     return this.counts.get(reason) ?? 0;
   }

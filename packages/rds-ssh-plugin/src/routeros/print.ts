@@ -1,5 +1,5 @@
 import { isBlank, isDigit, isLetter, lines } from './scan.js';
-import { isSecretField } from './secret-fields.js';
+import { isSecretField, scrubValue } from './secret-fields.js';
 
 /**
  * Parses singleton `print` output (`/system identity print`, `/system resource print`,
@@ -22,7 +22,7 @@ export function parseKeyValuePrint(output: string): Record<string, string> {
     if (i + 1 < n && !isBlank(raw.charCodeAt(i + 1))) continue;
     const key = raw.slice(keyAt, i);
     if (isSecretField(key)) continue;
-    result[key] = raw.slice(i + 1).trim();
+    result[key] = scrubValue(raw.slice(i + 1).trim());
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import { isBlank, isKeyStart, keyEnd } from './scan.js';
-import { isSecretField } from './secret-fields.js';
+import { isSecretField, scrubValue } from './secret-fields.js';
 
 const EQ = 0x3d;
 const QUOTE = 0x22;
@@ -38,7 +38,7 @@ export function parseProperties(text: string): Record<string, string> {
       next = nextKeyStart(text, v);
       value = text.slice(v, next).trim();
     }
-    if (!isSecretField(key)) props[key] = value;
+    if (!isSecretField(key)) props[key] = scrubValue(value);
     i = next;
   }
   return props;

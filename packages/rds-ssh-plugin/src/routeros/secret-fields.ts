@@ -1,4 +1,4 @@
-import { isBlank, isKeyChar } from './scan.js';
+import { isKeyChar } from './scan.js';
 
 /**
  * Property names whose values are credentials: `/disk` prints `nvme-tcp-server-password` and
@@ -16,9 +16,20 @@ export function isSecretField(key: string): boolean {
 }
 
 /**
- * `text` with the value of every `key=value` / `key: value` whose key names a secret replaced by
- * `***` (a RouterOS error line can echo the command or item it failed on). Linear: one pass, each
- * key read once.
+ * A kept value with any `secret-key=value` text inside it redacted: hostile or glued output
+ * (`name=xnvme-tcp-server-password="..."`) must not smuggle a credential in under another key.
+ * Values without a secret word are returned as they are (one case-insensitive scan each).
+ */
+export function scrubValue(value: string): string {
+  const v = value.toLowerCase();
+  for (const word of SECRET_WORDS) if (v.includes(word)) return redactSecrets(value);
+  return value;
+}
+
+/**
+ * `text` with everything after a credential key (`...password=`, `...secret: `) up to the end of
+ * its line replaced by `***`. The rest of the line is cut, not parsed: in glued or hostile output
+ * the value's end cannot be known (`secret=x"y" z` or `password: xpassword: y`). Linear: one pass.
  */
 export function redactSecrets(text: string): string {
   let out = '';
@@ -26,7 +37,8 @@ export function redactSecrets(text: string): string {
   let i = 0;
   const n = text.length;
   while (i < n) {
-    if (!isKeyChar(text.charCodeAt(i)) || (i > 0 && isKeyChar(text.charCodeAt(i - 1)))) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || !isKeyChar(c) || (i > 0 && isKeyChar(text.charCodeAt(i - 1)))) {
       i++;
       continue;
     }
@@ -34,16 +46,8 @@ export function redactSecrets(text: string): string {
     while (j < n && isKeyChar(text.charCodeAt(j))) j++;
     const sep = text.charCodeAt(j);
     if ((sep === 0x3d || sep === 0x3a) && isSecretField(text.slice(i, j))) {
-      let v = j + 1;
-      while (v < n && text.charCodeAt(v) === 0x20) v++;
-      let end = v;
-      if (text.charCodeAt(v) === 0x22) {
-        end = v + 1;
-        while (end < n && text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c ? 2 : 1;
-        end = Math.min(n, end + 1);
-      } else {
-        while (end < n && !isBlank(text.charCodeAt(end)) && text.charCodeAt(end) !== 0x3b) end++;
-      }
+      let end = text.indexOf('\n', j);
+      if (end < 0) end = n;
       out += text.slice(copied, j + 1) + '***';
       copied = end;
       i = end;
