@@ -12,6 +12,7 @@ const quick = process.argv.includes('--quick');
 const benches = [
   { file: 'prometheus-scrape.js', args: quick ? ['--quick'] : [] },
   { file: 'fleet-reconnect.js', args: ['--agents', quick ? '1000' : '10000'] },
+  { file: 'parsers.js', args: quick ? ['--quick'] : [] },
 ];
 
 const sections = [];

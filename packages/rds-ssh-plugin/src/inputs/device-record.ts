@@ -1,7 +1,8 @@
-import { parseJsonRecords } from '../routeros/json-records.js';
-import type { Rejections } from '../routeros/plausibility.js';
+import { jsonRecord, parseJsonDocument, parseJsonRecords } from '../routeros/json-records.js';
+import { IGNORE_REJECTIONS, type Rejections } from '../routeros/plausibility.js';
 import { parsePrintDetail } from '../routeros/print-detail.js';
-import { lines } from '../routeros/scan.js';
+import { isBlank } from '../routeros/scan.js';
+import { slices, yieldToEventLoop } from '../routeros/slices.js';
 import { parseRouterOsBoolean } from '../routeros/values.js';
 
 /**
@@ -23,6 +24,37 @@ export function recordsFromText(output: string): DeviceRecord[] | undefined {
   return items.map((item) => ({ source: 'text', flags: item.flags, props: item.properties }));
 }
 
+/**
+ * {@link recordsFromText} a slice at a time ({@link slices}, cut between items), yielding to the
+ * event loop between slices: a 2 MiB answer never holds the loop for one long parse.
+ */
+export async function recordsFromTextInSlices(output: string): Promise<DeviceRecord[] | undefined> {
+  const pieces = slices(output, 'items');
+  if (pieces.length === 1) return recordsFromText(output);
+  const records: DeviceRecord[] = [];
+  for (const piece of pieces) {
+    for (const item of parsePrintDetail(piece)) records.push({ source: 'text', flags: item.flags, props: item.properties });
+    await yieldToEventLoop();
+  }
+  if (records.length === 0 && hasContent(output)) return undefined;
+  return records;
+}
+
+/** Objects converted per slice of a JSON answer (~1-2 ms each). */
+const JSON_SLICE = 1024;
+
+/** {@link recordsFromJson}, converting the parsed objects a slice at a time with the event loop served in between. */
+export async function recordsFromJsonInSlices(output: string, rejections: Rejections = IGNORE_REJECTIONS): Promise<DeviceRecord[] | undefined> {
+  const doc = parseJsonDocument(output);
+  if (!doc) return undefined;
+  const records: DeviceRecord[] = [];
+  for (let i = 0; i < doc.objects.length; i++) {
+    if (i > 0 && i % JSON_SLICE === 0) await yieldToEventLoop();
+    records.push({ source: 'json', flags: '', props: jsonRecord(doc.objects[i]!, rejections, doc.careful) });
+  }
+  return records;
+}
+
 /** Records of a `:serialize to=json` answer; `undefined` when it is not JSON records. */
 export function recordsFromJson(output: string, rejections?: Rejections): DeviceRecord[] | undefined {
   return parseJsonRecords(output, rejections)?.map((props) => ({ source: 'json', flags: '', props }));
@@ -30,7 +62,9 @@ export function recordsFromJson(output: string, rejections?: Rejections): Device
 
 /** A property, or undefined when absent (never an inherited member of Object.prototype). */
 export function prop(record: DeviceRecord, key: string): string | undefined {
-  return Object.hasOwn(record.props, key) ? record.props[key] : undefined;
+  // Every own value is a string; what Object.prototype would lend (`constructor`, ...) never is.
+  const v: unknown = record.props[key];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**
@@ -54,11 +88,17 @@ export function isNone(value: string | undefined): boolean {
   return value === undefined || value === '' || value === 'none' || value === '-';
 }
 
-/** True when some line is neither blank nor a `Flags:` / `Columns:` header nor a comment. */
+/** True when some line is neither blank nor a `Flags:` / `Columns:` header nor a comment. No copies. */
 export function hasContent(output: string): boolean {
-  for (const raw of lines(output)) {
-    const t = raw.trim();
-    if (t !== '' && !t.startsWith('Flags:') && !t.startsWith('Columns:') && !t.startsWith(';;;')) return true;
+  const n = output.length;
+  let start = 0;
+  while (start < n) {
+    let end = output.indexOf('\n', start);
+    if (end < 0) end = n;
+    let i = start;
+    while (i < end && isBlank(output.charCodeAt(i))) i++;
+    if (i < end && !output.startsWith('Flags:', i) && !output.startsWith('Columns:', i) && !output.startsWith(';;;', i)) return true;
+    start = end + 1;
   }
   return false;
 }

@@ -14,6 +14,8 @@ export const CRITICAL_WARNING_BITS = ['spare', 'temperature', 'reliability', 're
 
 /** `/disk smart-info` (RouterOS 7.23+) is off for the connection under this name once the device does not know it. */
 export const SMART_INFO_PART = 'drives/smart-info';
+/** Most `smart-info` commands one run sends (an RDS has 20 bays); further drives are counted `cap`. */
+export const MAX_SMART_INFO_PER_RUN = 32;
 const COMMAND_SLOT = /^[a-zA-Z0-9-]{1,64}$/;
 
 /** One bay or drive of the `/disk` listing, SMART values in base units, checked. */
@@ -88,22 +90,25 @@ export function drivesFromListing(records: readonly DeviceRecord[], rejections: 
       const v = field(key, parseRouterOsNumber, percent(max));
       return v === undefined ? undefined : v / 100;
     };
+    // Only defined fields are set (no `delete` afterwards: that turns every object into a slow dictionary).
     const drive: Record<string, unknown> = { slot, present };
+    const set = (key: keyof Drive, value: unknown): void => {
+      if (value !== undefined) drive[key] = value;
+    };
     if (present) {
-      drive['model'] = deviceText(prop(r, 'model'), rejections);
-      drive['serial'] = deviceText(prop(r, 'serial'), rejections);
-      drive['temperatureCelsius'] = field('temperature', parseCelsius, (v) => inRange(v, LIMITS.minCelsius, LIMITS.maxCelsius));
-      drive['enduranceUsed'] = ratio('percentage-used', 2.55);
-      drive['availableSpare'] = ratio('available-spare', 1);
-      drive['availableSpareThreshold'] = ratio('available-spare-threshold', 1);
-      drive['criticalWarning'] = field('critical-warning', parseCriticalWarning, (v) => isCount(v, 255));
-      drive['unsafeShutdowns'] = field('unsafe-shutdowns', parseCount, (v) => isCount(v));
-      drive['mediaErrors'] = field('unrecovered-integrity-errors', parseCount, (v) => isCount(v)) ?? field('media-errors', parseCount, (v) => isCount(v));
-      drive['powerOnSeconds'] = field('power-on-time', parsePowerOn, (v) => inRange(v, 0, LIMITS.maxUptimeSeconds));
+      set('model', deviceText(prop(r, 'model'), rejections));
+      set('serial', deviceText(prop(r, 'serial'), rejections));
+      set('temperatureCelsius', field('temperature', parseCelsius, (v) => inRange(v, LIMITS.minCelsius, LIMITS.maxCelsius)));
+      set('enduranceUsed', ratio('percentage-used', 2.55));
+      set('availableSpare', ratio('available-spare', 1));
+      set('availableSpareThreshold', ratio('available-spare-threshold', 1));
+      set('criticalWarning', field('critical-warning', parseCriticalWarning, (v) => isCount(v, 255)));
+      set('unsafeShutdowns', field('unsafe-shutdowns', parseCount, (v) => isCount(v)));
+      set('mediaErrors', field('unrecovered-integrity-errors', parseCount, (v) => isCount(v)) ?? field('media-errors', parseCount, (v) => isCount(v)));
+      set('powerOnSeconds', field('power-on-time', parsePowerOn, (v) => inRange(v, 0, LIMITS.maxUptimeSeconds)));
     } else {
-      drive['lastSeen'] = parseLastSeen(r, rejections);
+      set('lastSeen', parseLastSeen(r, rejections));
     }
-    for (const k of Object.keys(drive)) if (drive[k] === undefined) delete drive[k];
     drives.push(drive as unknown as Drive);
   }
   return drives;
@@ -188,11 +193,14 @@ export function createDrivesInput(maxSeries: number = INPUT_DEFAULTS.drives.maxS
       runInput('drives', session, signal, maxSeries, async (reading) => {
         await session.requireStoragePackage(reading, signal);
         const records = await session.diskListing(reading, signal);
+        let asked = 0;
         for (let d of drivesFromListing(records, reading.rejections)) {
-          // Past the cap no more commands are spent: the rest would be dropped anyway.
+          // Past the series cap no more commands are spent: the rest would be dropped anyway.
           if (reading.size < maxSeries && d.present && isNvmeSlot(d.slot) && lacksSmart(d)) {
-            const s = await smartInfo(session, d.slot, reading, signal);
-            if (s) d = withSmartInfo(d, s);
+            if (asked++ < MAX_SMART_INFO_PER_RUN) {
+              const s = await smartInfo(session, d.slot, reading, signal);
+              if (s) d = withSmartInfo(d, s);
+            } else reading.rejections.add('cap');
           }
           reading.addEntity(driveSamples(d));
         }

@@ -1,6 +1,7 @@
 import type { TelemetrySample } from '@rds-agent/core';
 import { healthFromRows, parseHealthText, PSU_STATES, type HealthRow, type SystemHealth } from '../routeros/health.js';
 import type { Rejections } from '../routeros/plausibility.js';
+import { slices, yieldToEventLoop } from '../routeros/slices.js';
 import { hasContent, prop, type DeviceRecord } from './device-record.js';
 import { INPUT_DEFAULTS } from './input-settings.js';
 import { sample, stateSet, type ReadingBuilder } from './reading-builder.js';
@@ -23,6 +24,20 @@ export function healthRowsFromRecords(records: readonly DeviceRecord[]): HealthR
     if (name !== undefined && value !== undefined) rows.push({ name, value, ...(type !== undefined ? { type } : {}) });
   }
   return rows;
+}
+
+/**
+ * The text form (terse rows or the v7 table) as records, a slice at a time so a huge answer never
+ * holds the event loop; garbage is counted here (an empty answer is a board without sensors).
+ */
+async function healthRecordsFromText(output: string, reading: ReadingBuilder): Promise<DeviceRecord[]> {
+  const records: DeviceRecord[] = [];
+  for (const piece of slices(output, 'items')) {
+    for (const row of parseHealthText(piece)) records.push({ source: 'text', flags: '', props: { name: row.name, value: row.value, ...(row.type !== undefined ? { type: row.type } : {}) } });
+    await yieldToEventLoop();
+  }
+  if (records.length === 0 && hasContent(output)) reading.rejections.add('unparsable');
+  return records;
 }
 
 /** One entity (sensor) per list, in the device's order. */
@@ -57,7 +72,7 @@ export function createHealthInput(maxSeries: number = INPUT_DEFAULTS.health.maxS
         const json = await session.supportsJson(reading, signal);
         const entities = json
           ? parseHealth({ records: await session.records(HEALTH_COMMANDS, reading, signal) }, reading.rejections)
-          : parseHealth({ text: await session.run(HEALTH_COMMANDS.text, reading, signal) }, reading.rejections);
+          : parseHealth({ records: await healthRecordsFromText(await session.run(HEALTH_COMMANDS.text, reading, signal), reading) }, reading.rejections);
         for (const e of entities) reading.addEntity(e);
       }),
   };

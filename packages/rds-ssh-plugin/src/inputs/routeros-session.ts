@@ -1,7 +1,7 @@
 import { ErrorCode, TransportError, type Clock, type Logger } from '@rds-agent/core';
 import { findRouterOsError, isUnsupportedCommandError } from '../routeros/error-text.js';
 import { redactSecrets } from '../routeros/secret-fields.js';
-import { fact, prop, recordsFromJson, recordsFromText, type DeviceRecord } from './device-record.js';
+import { fact, prop, recordsFromJsonInSlices, recordsFromTextInSlices, type DeviceRecord } from './device-record.js';
 import { SharedRead, abortError, type ByteMeter } from './shared-read.js';
 
 /**
@@ -32,6 +32,8 @@ export const DISK_LISTING_JSON_COMMAND = ':put [:serialize to=json [/disk print 
 export const DISK_LISTING_TEXT_COMMAND = '/disk print terse';
 export const STORAGE_PACKAGE = 'rose-storage';
 export const DISK_LISTING_MAX_AGE_MS = 5000;
+/** Most records kept from one listing (`/disk`, `/interface`, ...); the rest are counted `cap`. */
+export const MAX_RECORDS = 4096;
 
 /**
  * One connection's RouterOS session as the inputs see it: the runner plus what is learned once
@@ -103,18 +105,19 @@ export class RouterOsSession {
    * `:serialize`, else `textCommand` (`print terse` / `detail`). Output that is neither fails the
    * read (`COMMAND`: the run fails, and the agent counts it).
    */
-  async records(
-    commands: { readonly json: string; readonly text: string },
-    meter: ByteMeter,
-    signal: AbortSignal,
-    parseText: (output: string) => DeviceRecord[] | undefined = recordsFromText,
-  ): Promise<DeviceRecord[]> {
+  async records(commands: { readonly json: string; readonly text: string }, meter: ByteMeter, signal: AbortSignal): Promise<DeviceRecord[]> {
     const json = await this.supportsJson(meter, signal);
     const command = json ? commands.json : commands.text;
     const output = await this.run(command, meter, signal);
-    const records = json ? recordsFromJson(output, meter.rejections) : parseText(output);
+    const records = json ? await recordsFromJsonInSlices(output, meter.rejections) : await recordsFromTextInSlices(output);
+    if (signal.aborted) throw abortError(signal);
     if (records === undefined) {
       throw new TransportError(ErrorCode.COMMAND, `${command}: the answer is not a RouterOS listing`);
+    }
+    // No RouterOS menu on an RDS lists thousands of items: more is noise, and would only cost time.
+    if (records.length > MAX_RECORDS) {
+      meter.rejections?.add('cap', records.length - MAX_RECORDS);
+      records.length = MAX_RECORDS;
     }
     return records;
   }

@@ -261,3 +261,23 @@ test('a listing that is not a listing fails the run (COMMAND); an empty one is a
   const empty = await raidOf(textRds().set(DISK_LISTING_TEXT_COMMAND, 'Flags: B - BLOCK-DEVICE\r\n\r\n'));
   assert.deepEqual(empty.samples, []);
 });
+
+test('a 2 MiB listing is parsed a slice at a time: the event loop keeps running meanwhile', async () => {
+  const item = (i: number): string => ` ${i} Br   type=hardware slot=nvme${i} model="U.2 SSD 4TG2-P" serial="S${i}" size=3 840 755 982 336 raid-master=none temperature=34C\r\n`;
+  let big = 'Flags: B - BLOCK-DEVICE\r\n';
+  for (let i = 1; big.length < 2 * 1024 * 1024; i++) big += item(i);
+  const device = textRds().set(DISK_LISTING_TEXT_COMMAND, big);
+  let ticks = 0;
+  let running = true;
+  const tick = (): void => {
+    ticks++;
+    if (running) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const r = await createDrivesInput(100_000).collect(newSession(device), signal());
+  running = false;
+  assert.ok(ticks >= 20, `the loop ran ${ticks} times during the parse`);
+  // Bounded: no more records than any RDS menu holds.
+  assert.equal(r.samples.filter((s) => s.metric === 'drivePresent').length, 4096);
+  assert.ok((rejectedOf(r)['cap'] ?? 0) > 0);
+});

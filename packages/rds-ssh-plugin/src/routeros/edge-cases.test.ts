@@ -152,3 +152,23 @@ test('2 MiB of hostile output: every parser returns (no throw, nothing kept from
     assert.equal(findRouterOsError(text), undefined);
   }
 });
+
+test('slices: cut at line ends, between items only in items mode; joined they give the text back', async () => {
+  const { slices } = await import('./slices.js');
+  const listing = Array.from({ length: 400 }, (_, i) => `${String(i).padStart(3)} B  type=file slot=s${i} model="m"\r\n               size=1 file-size=1\r\n`).join('');
+  const pieces = slices(listing, 'items', 1000);
+  assert.ok(pieces.length > 10);
+  assert.equal(pieces.join(''), listing);
+  for (const p of pieces) assert.match(p, /^ {0,3}\d+ /, 'every piece starts at an item');
+  assert.deepEqual(
+    pieces.flatMap((p) => parsePrintDetail(p)),
+    parsePrintDetail(listing),
+  );
+  const kv = '  a: 1\r\n'.repeat(1000);
+  const lines = slices(kv, 'lines', 100);
+  assert.equal(lines.join(''), kv);
+  assert.ok(lines.every((p) => p.endsWith('\n')));
+  assert.deepEqual(slices('short', 'items', 1000), ['short']);
+  const oneItem = ` 0 B model="${'x\r\n      '.repeat(500)}"\r\n`;
+  assert.deepEqual(slices(oneItem, 'items', 100), [oneItem], 'an item longer than a slice stays whole');
+});

@@ -1,4 +1,4 @@
-import { lines } from './scan.js';
+import { isBlank } from './scan.js';
 import { redactSecrets } from './secret-fields.js';
 
 /**
@@ -24,12 +24,26 @@ const MAX_ERROR_LINE = 200;
  * credential values redacted; else undefined. Linear.
  */
 export function findRouterOsError(output: string): string | undefined {
-  for (const raw of lines(output)) {
-    const line = raw.trim();
-    if (ROUTEROS_ERROR_LINE.test(line)) return redactSecrets(line.slice(0, MAX_ERROR_LINE));
+  // Line by line without splitting: a 2 MiB answer is scanned, not copied.
+  const n = output.length;
+  let start = 0;
+  while (start < n) {
+    let end = output.indexOf('\n', start);
+    if (end < 0) end = n;
+    let i = start;
+    while (i < end && isBlank(output.charCodeAt(i))) i++;
+    ERROR_AT.lastIndex = i;
+    if (i < end && ERROR_AT.test(output)) {
+      const line = output.slice(i, Math.min(end, i + 4 * MAX_ERROR_LINE)).trim();
+      return redactSecrets(line.slice(0, MAX_ERROR_LINE));
+    }
+    start = end + 1;
   }
   return undefined;
 }
+
+/** {@link ROUTEROS_ERROR_LINE} anchored where `lastIndex` points (sticky). */
+const ERROR_AT = new RegExp(ROUTEROS_ERROR_LINE.source.slice(1), 'y');
 
 /** True when a RouterOS error line says the device does not know the command. */
 export function isUnsupportedCommandError(line: string): boolean {

@@ -1,7 +1,7 @@
 import { deviceName } from './device-text.js';
 import { inRange, IGNORE_REJECTIONS, LIMITS, type Rejections } from './plausibility.js';
 import { parsePrintDetail } from './print-detail.js';
-import { isBlank, isDigit, lines } from './scan.js';
+import { isBlank, isDigit } from './scan.js';
 import { parseRouterOsNumber } from './values.js';
 
 /** One row of `/system health print`: `name`, `value`, `type` (`C`, `RPM`, `V`, `A`, `W`, or empty for a PSU state). */
@@ -42,15 +42,24 @@ export function parseHealthText(output: string): HealthRow[] {
   if (items.length > 0) {
     for (const item of items) {
       const p = item.properties;
-      if (p['name'] !== undefined && p['value'] !== undefined) rows.push({ name: p['name'], value: p['value'], ...(p['type'] !== undefined ? { type: p['type'] } : {}) });
+      if (p['name'] !== undefined && p['value'] !== undefined) rows.push(p['type'] !== undefined ? { name: p['name'], value: p['value'], type: p['type'] } : { name: p['name'], value: p['value'] });
     }
     return rows;
   }
-  // The table: `<#> <name> <value> [<type>]`; values and names hold no spaces.
-  for (const line of lines(output)) {
-    const tokens = words(line, 5);
+  // The table: `<#> <name> <value> [<type>]`; values and names hold no spaces. Over offsets: only
+  // rows that start with an item number are cut into words.
+  const n = output.length;
+  for (let start = 0; start < n; ) {
+    let end = output.indexOf('\n', start);
+    if (end < 0) end = n;
+    const line = start;
+    start = end + 1;
+    let i = line;
+    while (i < end && isBlank(output.charCodeAt(i))) i++;
+    if (i >= end || !isDigit(output.charCodeAt(i)) || end - line > 256) continue;
+    const tokens = words(output.slice(line, end), 5);
     if (tokens.length < 3 || tokens.length > 4 || !isIndex(tokens[0]!)) continue;
-    rows.push({ name: tokens[1]!, value: tokens[2]!, ...(tokens[3] !== undefined ? { type: tokens[3] } : {}) });
+    rows.push(tokens[3] !== undefined ? { name: tokens[1]!, value: tokens[2]!, type: tokens[3] } : { name: tokens[1]!, value: tokens[2]! });
   }
   return rows;
 }

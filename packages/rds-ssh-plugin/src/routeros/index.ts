@@ -11,6 +11,7 @@ export * from './print-detail.js';
 export * from './properties.js';
 export * from './quote.js';
 export * from './secret-fields.js';
+export * from './slices.js';
 export * from './smart-info.js';
 export * from './system-resource.js';
 export * from './values.js';

@@ -1,5 +1,5 @@
 import { IGNORE_REJECTIONS, type Rejections } from './plausibility.js';
-import { isSecretField, scrubValue } from './secret-fields.js';
+import { isSecretField, mayHoldSecret, scrubValue } from './secret-fields.js';
 
 /** Most properties kept per record: RouterOS items have about 60; more is noise. */
 const MAX_KEYS_PER_RECORD = 256;
@@ -27,6 +27,19 @@ const LIST_FIELDS: ReadonlySet<string> = new Set(['devs', 'dev-ids', 'spaces', '
  * one). `JSON.parse` is linear and iterative; the caller caps the output size. Never throws.
  */
 export function parseJsonRecords(output: string, rejections: Rejections = IGNORE_REJECTIONS): Record<string, string>[] | undefined {
+  const doc = parseJsonDocument(output);
+  if (!doc) return undefined;
+  const records: Record<string, string>[] = [];
+  for (const object of doc.objects) records.push(jsonRecord(object, rejections, doc.careful));
+  return records;
+}
+
+/**
+ * The first half of {@link parseJsonRecords}: the JSON parsed and checked for shape, the objects
+ * that become records (not yet converted), and whether the answer holds a secret word at all.
+ * Lets a caller convert the objects a batch at a time.
+ */
+export function parseJsonDocument(output: string): { readonly objects: readonly Record<string, unknown>[]; readonly careful: boolean } | undefined {
   const text = output.replace(/[\r\n]/g, '').trim();
   if (text === '' || !shallow(text, MAX_DEPTH)) return undefined;
   let value: unknown;
@@ -35,12 +48,13 @@ export function parseJsonRecords(output: string, rejections: Rejections = IGNORE
   } catch {
     return undefined;
   }
-  if (isObject(value)) return [toRecord(value, rejections)];
+  // One scan of the whole answer spares the per-key and per-value secret checks when it has none.
+  const careful = mayHoldSecret(text);
+  if (isObject(value)) return { objects: [value], careful };
   if (!Array.isArray(value)) return undefined;
-  const records: Record<string, string>[] = [];
-  for (const element of value as unknown[]) if (isObject(element)) records.push(toRecord(element, rejections));
-  if (records.length === 0 && value.length > 0) return undefined;
-  return records;
+  const objects = (value as unknown[]).filter(isObject);
+  if (objects.length === 0 && value.length > 0) return undefined;
+  return { objects, careful };
 }
 
 /** True when brackets outside strings never nest deeper than `max`. One pass, no allocation. */
@@ -64,18 +78,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function toRecord(object: Record<string, unknown>, rejections: Rejections): Record<string, string> {
+/** One JSON object as a record of text values (the second half of {@link parseJsonRecords}). */
+export function jsonRecord(object: Record<string, unknown>, rejections: Rejections, careful: boolean): Record<string, string> {
   const record: Record<string, string> = {};
   let kept = 0;
   for (const key of Object.keys(object)) {
     if (kept >= MAX_KEYS_PER_RECORD) break;
-    if (!isPropertyName(key) || isSecretField(key)) continue;
+    if (!isPropertyName(key) || (careful && isSecretField(key))) continue;
     const text = scalarText(object[key]) ?? (LIST_FIELDS.has(key) ? listText(object[key]) : undefined);
     if (text === undefined) {
       rejections.add('unparsable');
       continue;
     }
-    record[key] = scrubValue(text);
+    record[key] = careful ? scrubValue(text) : text;
     kept++;
   }
   return record;

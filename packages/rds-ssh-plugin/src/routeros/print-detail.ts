@@ -1,5 +1,6 @@
+import { IGNORE_REJECTIONS, type Rejections } from './plausibility.js';
 import { parseProperties } from './properties.js';
-import { endsWithBlank, isBlank, isDigit, isLetter, keyEnd, lines, startsWithKeyAssignment } from './scan.js';
+import { isBlank, isDigit, isLetter, keyEnd, startsWithKeyAssignment } from './scan.js';
 
 export { parseProperties } from './properties.js';
 
@@ -19,6 +20,11 @@ export interface DetailItem {
 const MAX_INDEX_DIGITS = 9;
 /** More flag letters than this on one item is noise, not flags (RouterOS menus define a few dozen). */
 const MAX_FLAGS = 32;
+/**
+ * Longest item text kept (a `/disk` item is about 1.5 KB): a longer one is noise, dropped without
+ * parsing its properties, so one giant "item" cannot cost a 2 MiB property scan.
+ */
+export const MAX_ITEM_CHARS = 64 * 1024;
 
 /**
  * Parses `print detail` output (`/disk print detail`) and `print terse` output (one unwrapped
@@ -28,45 +34,63 @@ const MAX_FLAGS = 32;
  * that starts with `key=` (or follows a line that ended in a space) is joined with a space,
  * otherwise glued on directly. Linear in the output and never throws.
  */
-export function parsePrintDetail(output: string): DetailItem[] {
-  const items: { index: number; flags: string; comment?: string; parts: string[] }[] = [];
+export function parsePrintDetail(output: string, rejections: Rejections = IGNORE_REJECTIONS): DetailItem[] {
+  const items: { index: number; flags: string; comment?: string; parts: string[]; chars: number }[] = [];
   let pendingComment: string[] = [];
   let current: (typeof items)[number] | undefined;
-  let prevRaw = '';
-  for (const raw of lines(output)) {
-    const trimmed = raw.trim();
-    if (trimmed === '') {
+  // Line by line over offsets: blank, header and overlong continuation lines are never copied.
+  const n = output.length;
+  let prevEndsBlank = false;
+  for (let start = 0; start < n; ) {
+    let end = output.indexOf('\n', start);
+    if (end < 0) end = n;
+    const lineStart = start;
+    start = end + 1;
+    let last = end; // exclusive end without the trailing blanks (CR included)
+    while (last > lineStart && isBlank(output.charCodeAt(last - 1))) last--;
+    let first = lineStart;
+    while (first < last && isBlank(output.charCodeAt(first))) first++;
+    const endsBlank = end > lineStart && isBlank(output.charCodeAt(end - 1 - (output.charCodeAt(end - 1) === 0x0d ? 1 : 0)));
+    if (first === last) {
       current = undefined;
-      prevRaw = raw;
+      prevEndsBlank = endsBlank;
       continue;
     }
-    if (trimmed.startsWith('Flags:') || trimmed.startsWith('Columns:')) {
+    if (output.startsWith('Flags:', first) || output.startsWith('Columns:', first)) {
       current = undefined;
       continue;
     }
-    if (trimmed.startsWith(';;;')) {
-      pendingComment.push(trimmed.slice(3).trim());
+    if (output.startsWith(';;;', first)) {
+      pendingComment.push(output.slice(first + 3, last).trim());
       current = undefined;
       continue;
     }
-    const start = itemStart(raw);
-    if (start) {
-      current = { index: start.index, flags: start.flags, parts: [raw.slice(start.propsAt).trimEnd()] };
+    const start0 = first - lineStart <= 3 ? itemStart(output, lineStart, last) : undefined;
+    if (start0) {
+      const head = output.slice(start0.propsAt, last);
+      current = { index: start0.index, flags: start0.flags, parts: [head], chars: head.length };
       if (pendingComment.length > 0) current.comment = pendingComment.join(' ');
       pendingComment = [];
       items.push(current);
-    } else if (current) {
-      const sep = startsWithKeyAssignment(trimmed) || endsWithBlank(prevRaw) ? ' ' : '';
+    } else if (current && current.chars <= MAX_ITEM_CHARS) {
+      const trimmed = output.slice(first, last);
+      const sep = startsWithKeyAssignment(trimmed) || prevEndsBlank ? ' ' : '';
       current.parts.push(sep + trimmed);
+      current.chars += sep.length + trimmed.length;
     }
-    prevRaw = raw;
+    prevEndsBlank = endsBlank;
   }
-  return items.map(({ index, flags, comment, parts }) => ({
-    index,
-    flags,
-    ...(comment !== undefined ? { comment } : {}),
-    properties: parseProperties(parts.join('')),
-  }));
+  const out: DetailItem[] = [];
+  for (const { index, flags, comment, parts, chars } of items) {
+    if (chars > MAX_ITEM_CHARS) {
+      rejections.add('unparsable');
+      continue;
+    }
+    const properties = parseProperties(parts.length === 1 ? parts[0]! : parts.join(''));
+    // Two literal shapes, not a spread: a spread per item costs more than parsing its properties.
+    out.push(comment !== undefined ? { index, flags, comment, properties } : { index, flags, properties });
+  }
+  return out;
 }
 
 /**
@@ -74,24 +98,23 @@ export function parsePrintDetail(output: string): DetailItem[] {
  * flag letters (words of `[A-Za-z]`), then the first `key=`. Anything else (a continuation line,
  * a table header, noise) is not an item start. One pass over the line.
  */
-function itemStart(line: string): { index: number; flags: string; propsAt: number } | undefined {
-  const n = line.length;
-  let i = 0;
-  while (i < n && i < 3 && line.charCodeAt(i) === 0x20) i++;
+function itemStart(text: string, from: number, to: number): { index: number; flags: string; propsAt: number } | undefined {
+  let i = from;
+  while (i < to && i - from < 3 && text.charCodeAt(i) === 0x20) i++;
   const digitsAt = i;
-  while (i < n && isDigit(line.charCodeAt(i))) i++;
-  if (i === digitsAt || i - digitsAt > MAX_INDEX_DIGITS || i >= n || !isBlank(line.charCodeAt(i))) return undefined;
-  const index = Number(line.slice(digitsAt, i));
+  while (i < to && isDigit(text.charCodeAt(i))) i++;
+  if (i === digitsAt || i - digitsAt > MAX_INDEX_DIGITS || i >= to || !isBlank(text.charCodeAt(i))) return undefined;
+  const index = Number(text.slice(digitsAt, i));
   let flags = '';
   for (;;) {
-    while (i < n && isBlank(line.charCodeAt(i))) i++;
-    if (i >= n) return undefined;
-    const end = keyEnd(line, i);
-    if (end > i && line.charCodeAt(end) === 0x3d) return { index, flags, propsAt: i };
+    while (i < to && isBlank(text.charCodeAt(i))) i++;
+    if (i >= to) return undefined;
+    const end = keyEnd(text, i);
+    if (end > i && end < to && text.charCodeAt(end) === 0x3d) return { index, flags, propsAt: i };
     let j = i;
-    while (j < n && isLetter(line.charCodeAt(j))) j++;
-    if (j === i || (j < n && !isBlank(line.charCodeAt(j))) || flags.length + j - i > MAX_FLAGS) return undefined;
-    flags += line.slice(i, j);
+    while (j < to && isLetter(text.charCodeAt(j))) j++;
+    if (j === i || (j < to && !isBlank(text.charCodeAt(j))) || flags.length + j - i > MAX_FLAGS) return undefined;
+    flags += text.slice(i, j);
     i = j;
   }
 }

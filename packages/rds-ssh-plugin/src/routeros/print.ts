@@ -1,4 +1,4 @@
-import { isBlank, isDigit, isLetter, lines } from './scan.js';
+import { isBlank, isDigit, isLetter } from './scan.js';
 import { isSecretField, scrubValue } from './secret-fields.js';
 
 /**
@@ -10,19 +10,28 @@ import { isSecretField, scrubValue } from './secret-fields.js';
  */
 export function parseKeyValuePrint(output: string): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const raw of lines(output)) {
-    const n = raw.length;
-    let i = 0;
-    while (i < n && isBlank(raw.charCodeAt(i))) i++;
+  const n = output.length;
+  // Line by line over offsets: only the lines that are fields are copied.
+  for (let start = 0; start < n; ) {
+    let end = output.indexOf('\n', start);
+    if (end < 0) end = n;
+    const lineStart = start;
+    start = end + 1;
+    let i = lineStart;
+    while (i < end && isBlank(output.charCodeAt(i))) i++;
     const keyAt = i;
-    if (i >= n || !isKeyCharacter(raw.charCodeAt(i)) || raw.charCodeAt(i) === 0x2d) continue;
-    while (i < n && isKeyCharacter(raw.charCodeAt(i))) i++;
-    if (raw.charCodeAt(i) !== 0x3a) continue;
+    if (i >= end || !isKeyCharacter(output.charCodeAt(i)) || output.charCodeAt(i) === 0x2d) continue;
+    while (i < end && isKeyCharacter(output.charCodeAt(i))) i++;
+    if (i >= end || output.charCodeAt(i) !== 0x3a) continue;
     // `key:` alone, or `key:` + white space + value; `12:30:01` (no space after the colon) is no field.
-    if (i + 1 < n && !isBlank(raw.charCodeAt(i + 1))) continue;
-    const key = raw.slice(keyAt, i);
+    if (i + 1 < end && !isBlank(output.charCodeAt(i + 1))) continue;
+    const key = output.slice(keyAt, i);
     if (isSecretField(key)) continue;
-    result[key] = scrubValue(raw.slice(i + 1).trim());
+    let a = i + 1;
+    let b = end;
+    while (a < b && isBlank(output.charCodeAt(a))) a++;
+    while (b > a && isBlank(output.charCodeAt(b - 1))) b--;
+    result[key] = scrubValue(output.slice(a, b));
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import { isBlank, isKeyStart, keyEnd } from './scan.js';
-import { isSecretField, scrubValue } from './secret-fields.js';
+import { isSecretField, mayHoldSecret, scrubValue } from './secret-fields.js';
 
 const EQ = 0x3d;
 const QUOTE = 0x22;
@@ -20,13 +20,16 @@ const BACKSLASH = 0x5c;
 export function parseProperties(text: string): Record<string, string> {
   const props: Record<string, string> = {};
   const n = text.length;
+  // One scan of the whole text spares the per-key and per-value secret checks for the usual item.
+  const careful = mayHoldSecret(text);
   // Once a search for a closing quote ran off the end, no later one can succeed: skip them all.
   let noClosingQuoteAfter = n;
   let i = nextKeyStart(text, 0);
   while (i < n) {
-    const end = keyEnd(text, i);
+    // Set by the nextKeyStart call that found `i`: text[end] is '='.
+    const end = foundKeyEnd;
     const key = text.slice(i, end);
-    const v = end + 1; // text[end] is '=' (nextKeyStart checked it)
+    const v = end + 1;
     let value: string;
     let next: number;
     const close = text.charCodeAt(v) === QUOTE && v < noClosingQuoteAfter ? closingQuote(text, v + 1) : -1;
@@ -36,13 +39,22 @@ export function parseProperties(text: string): Record<string, string> {
     } else {
       if (text.charCodeAt(v) === QUOTE) noClosingQuoteAfter = Math.min(noClosingQuoteAfter, v);
       next = nextKeyStart(text, v);
-      value = text.slice(v, next).trim();
+      // Trim without a copy: skip blanks at both ends, slice once.
+      let a = v;
+      let b = next;
+      while (a < b && isBlank(text.charCodeAt(a))) a++;
+      while (b > a && isBlank(text.charCodeAt(b - 1))) b--;
+      value = text.slice(a, b);
     }
-    if (!isSecretField(key)) props[key] = scrubValue(value);
+    if (!careful) props[key] = value;
+    else if (!isSecretField(key)) props[key] = scrubValue(value);
     i = next;
   }
   return props;
 }
+
+/** End of the key {@link nextKeyStart} found last (saves reading every key twice). */
+let foundKeyEnd = 0;
 
 /**
  * The first position at or after `from` where `key=` starts at the beginning of `text` or after
@@ -55,7 +67,10 @@ export function nextKeyStart(text: string, from: number): number {
   while (p < n) {
     if ((p === 0 || isBlank(text.charCodeAt(p - 1))) && isKeyStart(text.charCodeAt(p))) {
       const end = keyEnd(text, p);
-      if (end < n && text.charCodeAt(end) === EQ) return p;
+      if (end < n && text.charCodeAt(end) === EQ) {
+        foundKeyEnd = end;
+        return p;
+      }
       p = end;
       continue;
     }

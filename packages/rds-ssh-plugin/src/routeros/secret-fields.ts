@@ -8,11 +8,29 @@ import { isKeyChar } from './scan.js';
  */
 const SECRET_WORDS = ['password', 'secret', 'passphrase', 'private-key', 'psk'] as const;
 
+/** Any secret word, for a quick look before the exact checks (one linear scan). */
+const ANY_SECRET_WORD = /pass|secret|private-key|psk/i;
+
+/** False when `text` holds no secret word at all: its keys and values need no closer look. */
+export function mayHoldSecret(text: string): boolean {
+  return ANY_SECRET_WORD.test(text);
+}
+
+/** Answers for the keys seen so far (a listing repeats a few dozen keys thousands of times); bounded. */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 4096;
+
 /** True when a property called `key` holds a credential and MUST NOT be kept. */
 export function isSecretField(key: string): boolean {
-  const k = key.toLowerCase();
-  for (const word of SECRET_WORDS) if (k.includes(word)) return true;
-  return false;
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  let secret = false;
+  if (ANY_SECRET_WORD.test(key)) {
+    const k = key.toLowerCase();
+    for (const word of SECRET_WORDS) if (k.includes(word)) secret = true;
+  }
+  if (verdicts.size < MAX_VERDICTS && key.length <= 64) verdicts.set(key, secret);
+  return secret;
 }
 
 /**
@@ -21,9 +39,8 @@ export function isSecretField(key: string): boolean {
  * Values without a secret word are returned as they are (one case-insensitive scan each).
  */
 export function scrubValue(value: string): string {
-  const v = value.toLowerCase();
-  for (const word of SECRET_WORDS) if (v.includes(word)) return redactSecrets(value);
-  return value;
+  // Shorter than `psk=` cannot hold a key and a value: most values (numbers, yes/no) stop here.
+  return value.length > 4 && ANY_SECRET_WORD.test(value) ? redactSecrets(value) : value;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { deviceText } from './device-text.js';
 import { inRange, isCount, IGNORE_REJECTIONS, LIMITS, checkedField, type Rejections } from './plausibility.js';
-import { isDigit, lines } from './scan.js';
+import { isDigit } from './scan.js';
 import { parseCelsius, parseCount, parseCriticalWarning, parseRouterOsNumber } from './values.js';
 
 /** What `/disk smart-info <slot>` (smartctl text in one `OUTPUT` column, RouterOS 7.23+) says about one NVMe drive. */
@@ -48,9 +48,20 @@ const ratio = (max: number) => (v: number) => inRange(v, 0, max);
  */
 export function parseSmartInfo(output: string, rejections: Rejections = IGNORE_REJECTIONS): SmartInfo {
   const fields = new Map<string, string>();
-  for (const raw of lines(output)) {
-    const colon = raw.indexOf(':');
-    if (colon <= 0 || colon > 80) continue;
+  const n = output.length;
+  for (let start = 0; start < n; ) {
+    let end = output.indexOf('\n', start);
+    if (end < 0) end = n;
+    const lineStart = start;
+    start = end + 1;
+    // Labels sit in the first 80 columns: the colon is looked for there only (an indexOf over the
+    // rest of the output, per line, would make a colon-less answer quadratic).
+    let colonAt = lineStart;
+    const limit = Math.min(end, lineStart + 81);
+    while (colonAt < limit && output.charCodeAt(colonAt) !== 0x3a) colonAt++;
+    if (colonAt >= limit || colonAt === lineStart) continue;
+    const raw = output.slice(lineStart, Math.min(end, lineStart + 512));
+    const colon = colonAt - lineStart;
     let label = raw.slice(0, colon).trim();
     // A table row number in front (` 3 Temperature:`) is not part of the label.
     let d = 0;
