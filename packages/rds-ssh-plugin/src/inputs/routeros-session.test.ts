@@ -13,6 +13,7 @@ import { DISK_LISTING_JSON_COMMAND, DISK_LISTING_MAX_AGE_MS, DISK_LISTING_TEXT_C
 import { createHealthInput } from './health.js';
 import { createSystemInput } from './system.js';
 import { createTrafficInput } from './traffic.js';
+import { createInterfacesInput, INTERFACE_COMMANDS } from './interfaces.js';
 import * as S from './testdata/samples.js';
 
 const isCode = (code: string) => (e: unknown) => e instanceof TransportError && e.code === code;
@@ -151,4 +152,14 @@ test('connection errors and aborts pass through unchanged', async () => {
   // A runner that throws something else (a bug) still yields a TransportError.
   const odd = textRds().set('/system resource print', new RangeError('boom'));
   await assert.rejects(createSystemInput().collect(newSession(odd), signal()), (e: unknown) => e instanceof TransportError);
+});
+
+test('a JSON form the device does not know falls back to the text form, remembered for the connection', async () => {
+  const device = modernRds().set(INTERFACE_COMMANDS.json, 'expected end of command (line 1 column 40)\r\n').set(INTERFACE_COMMANDS.text, S.INTERFACES_STATS_DETAIL);
+  const session = newSession(device);
+  const first = await createInterfacesInput().collect(session, signal());
+  assert.ok(first.samples.some((s) => s.metric === 'interfaceRxBytes'));
+  await createInterfacesInput().collect(session, signal());
+  assert.equal(device.count(INTERFACE_COMMANDS.json), 1);
+  assert.equal(device.count(INTERFACE_COMMANDS.text), 2);
 });

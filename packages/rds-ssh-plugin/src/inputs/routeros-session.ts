@@ -47,6 +47,8 @@ export class RouterOsSession {
   private packages: SharedRead<ReadonlySet<string> | undefined> | undefined;
   private listing: { readonly at: number; readonly read: SharedRead<readonly DeviceRecord[]> } | undefined;
   private readonly disabled = new Map<string, TransportError>();
+  /** JSON forms the device did not know although it has `:serialize`: their text forms are used. */
+  private readonly jsonRefused = new Set<string>();
   private discoveredSlots: readonly string[] | undefined;
   private readonly listingMaxAgeMs: number;
 
@@ -106,9 +108,20 @@ export class RouterOsSession {
    * read (`COMMAND`: the run fails, and the agent counts it).
    */
   async records(commands: { readonly json: string; readonly text: string }, meter: ByteMeter, signal: AbortSignal): Promise<DeviceRecord[]> {
-    const json = await this.supportsJson(meter, signal);
-    const command = json ? commands.json : commands.text;
-    const output = await this.run(command, meter, signal);
+    let json = (await this.supportsJson(meter, signal)) && !this.jsonRefused.has(commands.json);
+    let command = json ? commands.json : commands.text;
+    let output: string;
+    try {
+      output = await this.run(command, meter, signal);
+    } catch (err) {
+      // A device with `:serialize` that cannot serialize this listing (`as-value` unknown here)
+      // may still print it as text: fall back, and remember it for the connection.
+      if (!json || !(err instanceof TransportError) || err.code !== ErrorCode.UNSUPPORTED) throw err;
+      this.jsonRefused.add(commands.json);
+      json = false;
+      command = commands.text;
+      output = await this.run(command, meter, signal);
+    }
     const records = json ? await recordsFromJsonInSlices(output, meter.rejections) : await recordsFromTextInSlices(output);
     if (signal.aborted) throw abortError(signal);
     if (records === undefined) {

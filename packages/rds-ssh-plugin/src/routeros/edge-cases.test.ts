@@ -171,4 +171,11 @@ test('slices: cut at line ends, between items only in items mode; joined they gi
   assert.deepEqual(slices('short', 'items', 1000), ['short']);
   const oneItem = ` 0 B model="${'x\r\n      '.repeat(500)}"\r\n`;
   assert.deepEqual(slices(oneItem, 'items', 100), [oneItem], 'an item longer than a slice stays whole');
+  // A wrapped item whose raw text is long but whose content is short is kept whole, and kept.
+  const wrapped = ` 0 B type=file model="${'x\r\n      '.repeat(40_000)}"\r\n 1 B type=file slot=after\r\n`;
+  assert.deepEqual(
+    slices(wrapped, 'items').flatMap((p) => parsePrintDetail(p)),
+    parsePrintDetail(wrapped),
+  );
+  assert.equal(parsePrintDetail(wrapped)[0]!.properties['model'], 'x'.repeat(40_000));
 });

@@ -1,14 +1,15 @@
 import { isDigit } from './scan.js';
 
-/** About how much text one synchronous parse step takes on: ~1-2 ms of CPU on a slow core. */
-export const SLICE_CHARS = 64 * 1024;
+/** About how much text one synchronous parse step takes on: about a millisecond of CPU. */
+export const SLICE_CHARS = 32 * 1024;
 
 /**
  * Cuts `output` into pieces of at least `size` characters (the last may be shorter), each ending
  * at a line end, so a long answer can be parsed a piece at a time with the event loop served in
  * between. `items`: cut only before a line that starts an item (`<n> ...` within 3 spaces of the
- * margin) or a `;;; comment`, so no item of a `print detail` / `terse` listing is split. `lines`:
- * cut before any line (`key: value` output). An item longer than `size` stays whole. Linear.
+ * margin) or a `;;; comment`, so no item of a `print detail` / `terse` listing is split (one
+ * item stays whole however long: indentation makes its raw length no measure of what it holds).
+ * `lines`: cut before any line (`key: value` output). Linear.
  */
 export function slices(output: string, mode: 'items' | 'lines', size: number = SLICE_CHARS): string[] {
   if (output.length <= size) return [output];
