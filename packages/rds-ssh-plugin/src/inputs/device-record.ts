@@ -28,11 +28,13 @@ export function recordsFromText(output: string): DeviceRecord[] | undefined {
  * {@link recordsFromText} a slice at a time ({@link slices}, cut between items), yielding to the
  * event loop between slices: a 2 MiB answer never holds the loop for one long parse.
  */
-export async function recordsFromTextInSlices(output: string): Promise<DeviceRecord[] | undefined> {
+export async function recordsFromTextInSlices(output: string, limit: number = Number.POSITIVE_INFINITY): Promise<DeviceRecord[] | undefined> {
   const pieces = slices(output, 'items');
-  if (pieces.length === 1) return recordsFromText(output);
+  if (pieces.length === 1) return recordsFromText(output)?.slice(0, limit);
   const records: DeviceRecord[] = [];
   for (const piece of pieces) {
+    // Once `limit` records are in hand the rest is not parsed at all.
+    if (records.length >= limit) break;
     for (const item of parsePrintDetail(piece)) records.push({ source: 'text', flags: item.flags, props: item.properties });
     await yieldToEventLoop();
   }
@@ -44,11 +46,15 @@ export async function recordsFromTextInSlices(output: string): Promise<DeviceRec
 const JSON_SLICE = 1024;
 
 /** {@link recordsFromJson}, converting the parsed objects a slice at a time with the event loop served in between. */
-export async function recordsFromJsonInSlices(output: string, rejections: Rejections = IGNORE_REJECTIONS): Promise<DeviceRecord[] | undefined> {
+export async function recordsFromJsonInSlices(
+  output: string,
+  rejections: Rejections = IGNORE_REJECTIONS,
+  limit: number = Number.POSITIVE_INFINITY,
+): Promise<DeviceRecord[] | undefined> {
   const doc = parseJsonDocument(output);
   if (!doc) return undefined;
   const records: DeviceRecord[] = [];
-  for (let i = 0; i < doc.objects.length; i++) {
+  for (let i = 0; i < doc.objects.length && i < limit; i++) {
     if (i > 0 && i % JSON_SLICE === 0) await yieldToEventLoop();
     records.push({ source: 'json', flags: '', props: jsonRecord(doc.objects[i]!, rejections, doc.careful) });
   }

@@ -32,8 +32,11 @@ export const DISK_LISTING_JSON_COMMAND = ':put [:serialize to=json [/disk print 
 export const DISK_LISTING_TEXT_COMMAND = '/disk print terse';
 export const STORAGE_PACKAGE = 'rose-storage';
 export const DISK_LISTING_MAX_AGE_MS = 5000;
-/** Most records kept from one listing (`/disk`, `/interface`, ...); the rest are counted `cap`. */
-export const MAX_RECORDS = 4096;
+/**
+ * Most records kept from one listing (`/disk`, `/interface`, ...); the rest are counted `cap`. An
+ * RDS lists a few dozen disks and interfaces; the series caps would drop anything near this anyway.
+ */
+export const MAX_RECORDS = 1024;
 
 /**
  * One connection's RouterOS session as the inputs see it: the runner plus what is learned once
@@ -122,14 +125,15 @@ export class RouterOsSession {
       command = commands.text;
       output = await this.run(command, meter, signal);
     }
-    const records = json ? await recordsFromJsonInSlices(output, meter.rejections) : await recordsFromTextInSlices(output);
+    const records = json ? await recordsFromJsonInSlices(output, meter.rejections, MAX_RECORDS + 1) : await recordsFromTextInSlices(output, MAX_RECORDS + 1);
     if (signal.aborted) throw abortError(signal);
     if (records === undefined) {
       throw new TransportError(ErrorCode.COMMAND, `${command}: the answer is not a RouterOS listing`);
     }
     // No RouterOS menu on an RDS lists thousands of items: more is noise, and would only cost time.
     if (records.length > MAX_RECORDS) {
-      meter.rejections?.add('cap', records.length - MAX_RECORDS);
+      // Past the limit the rest is neither parsed nor counted one by one: one `cap` says it happened.
+      meter.rejections?.add('cap');
       records.length = MAX_RECORDS;
     }
     return records;

@@ -7,7 +7,7 @@ import { createDrivesInput, SMART_INFO_PART } from './drives.js';
 import { createExportsInput } from './exports.js';
 import { BTRFS_COMMANDS, BTRFS_PART, createFilesystemsInput } from './filesystems.js';
 import { createRaidInput, raidStateOf } from './raid.js';
-import { DISK_LISTING_JSON_COMMAND, DISK_LISTING_TEXT_COMMAND, JSON_PROBE_COMMAND } from './routeros-session.js';
+import { DISK_LISTING_JSON_COMMAND, DISK_LISTING_TEXT_COMMAND, JSON_PROBE_COMMAND, MAX_RECORDS } from './routeros-session.js';
 import * as S from './testdata/samples.js';
 
 const raidOf = async (device: FakeRouterOs): Promise<TelemetryReading> => createRaidInput().collect(newSession(device), signal());
@@ -263,9 +263,11 @@ test('a listing that is not a listing fails the run (COMMAND); an empty one is a
 });
 
 test('a 2 MiB listing is parsed a slice at a time: the event loop keeps running meanwhile', async () => {
-  const item = (i: number): string => ` ${i} Br   type=hardware slot=nvme${i} model="U.2 SSD 4TG2-P" serial="S${i}" size=3 840 755 982 336 raid-master=none temperature=34C\r\n`;
+  // 1000 drives of 2 KB each (a long model text): under the record cap, so all of it is parsed.
+  const item = (i: number): string => ` ${i} Br   type=hardware slot=nvme${i} model="${'M'.repeat(1900)}" serial="S${i}" size=3 840 755 982 336 temperature=34C\r\n`;
   let big = 'Flags: B - BLOCK-DEVICE\r\n';
-  for (let i = 1; big.length < 2 * 1024 * 1024; i++) big += item(i);
+  for (let i = 1; i <= 1000; i++) big += item(i);
+  assert.ok(big.length > 1.9 * 1024 * 1024);
   const device = textRds().set(DISK_LISTING_TEXT_COMMAND, big);
   let ticks = 0;
   let running = true;
@@ -277,7 +279,16 @@ test('a 2 MiB listing is parsed a slice at a time: the event loop keeps running 
   const r = await createDrivesInput(100_000).collect(newSession(device), signal());
   running = false;
   assert.ok(ticks >= 20, `the loop ran ${ticks} times during the parse`);
-  // Bounded: no more records than any RDS menu holds.
-  assert.equal(r.samples.filter((s) => s.metric === 'drivePresent').length, 4096);
-  assert.ok((rejectedOf(r)['cap'] ?? 0) > 0);
+  assert.equal(r.samples.filter((s) => s.metric === 'drivePresent').length, 1000);
+  // A 1900-character model is no label: counted, and the drive still reported.
+  assert.deepEqual(rejectedOf(r), { 'invalid-name': 1000 });
+});
+
+test('a listing of more records than any RDS menu holds is cut at MAX_RECORDS, the rest not parsed', async () => {
+  const item = (i: number): string => ` ${i} Br   type=hardware slot=nvme${i} model="U.2" serial="S${i}" size=1 temperature=34C\r\n`;
+  let big = 'Flags: B - BLOCK-DEVICE\r\n';
+  for (let i = 1; big.length < 2 * 1024 * 1024; i++) big += item(i);
+  const r = await createDrivesInput(100_000).collect(newSession(textRds().set(DISK_LISTING_TEXT_COMMAND, big)), signal());
+  assert.equal(r.samples.filter((s) => s.metric === 'drivePresent').length, MAX_RECORDS);
+  assert.equal(rejectedOf(r)['cap'], 1);
 });

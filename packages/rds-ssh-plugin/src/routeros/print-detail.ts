@@ -46,6 +46,8 @@ export function parsePrintDetail(output: string, rejections: Rejections = IGNORE
     if (end < 0) end = n;
     const lineStart = start;
     start = end + 1;
+    // Inside an item already too long to keep, only a line that may end it is looked at.
+    if (current && current.chars > MAX_ITEM_CHARS && !mayEndItem(output, lineStart, end)) continue;
     let last = end; // exclusive end without the trailing blanks (CR included)
     while (last > lineStart && isBlank(output.charCodeAt(last - 1))) last--;
     let first = lineStart;
@@ -91,6 +93,17 @@ export function parsePrintDetail(output: string, rejections: Rejections = IGNORE
     out.push(comment !== undefined ? { index, flags, comment, properties } : { index, flags, properties });
   }
   return out;
+}
+
+/** True when the line may start an item, a comment or a header, or is blank: it can end the item before it. */
+function mayEndItem(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && i - from < 3 && text.charCodeAt(i) === 0x20) i++;
+  if (i >= to) return true;
+  const c = text.charCodeAt(i);
+  if (isDigit(c) || c === 0x3b || c === 0x46 || c === 0x43) return true; // digit, ';;;', 'Flags:', 'Columns:'
+  while (i < to && isBlank(text.charCodeAt(i))) i++;
+  return i >= to; // a blank line
 }
 
 /**
