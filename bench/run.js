@@ -13,6 +13,7 @@ const benches = [
   { file: 'prometheus-scrape.js', args: quick ? ['--quick'] : [] },
   { file: 'auth-flood.js', args: quick ? ['--quick'] : [] },
   { file: 'fleet-reconnect.js', args: ['--agents', quick ? '1000' : '10000'] },
+  { file: 'parsers.js', args: quick ? ['--quick'] : [] },
 ];
 
 const sections = [];

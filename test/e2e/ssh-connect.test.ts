@@ -32,6 +32,8 @@ test('connects to real OpenSSH, passes probes, and runs RouterOS commands', asyn
       t.recorder.value('rds_target_info', {
         target: t.target,
         transport: 'rds-ssh',
+        host: peer.sshd.host,
+        port: String(peer.sshd.port),
         host_key_verification: 'pinned',
         probe_mode: 'command',
       }),
@@ -51,7 +53,8 @@ test('connects to real OpenSSH, passes probes, and runs RouterOS commands', asyn
       disks.map((d) => d.properties['slot']),
       ['nvme1', 'storage-pool'],
     );
-    await assert.rejects(t.transport.run('/foo bar'), (err: { code?: string }) => err.code === 'RDS_AGENT_ERR_COMMAND');
+    // An unknown command is UNSUPPORTED (the device does not know it), a refusal COMMAND; neither is a loss.
+    await assert.rejects(t.transport.run('/foo bar'), (err: { code?: string }) => err.code === 'RDS_AGENT_ERR_UNSUPPORTED');
 
     // One kept connection: every probe and command shared it.
     await peer.sshd.waitForSessions(1);

@@ -125,7 +125,14 @@ test('scenario 3b: in keepalive probe mode, OpenSSH answers keepalives and a SIG
     description: 'keepalive probes passing',
   });
   assert.equal(
-    t.recorder.value('rds_target_info', { target: t.target, transport: 'rds-ssh', host_key_verification: 'pinned', probe_mode: 'keepalive+command' }),
+    t.recorder.value('rds_target_info', {
+      target: t.target,
+      transport: 'rds-ssh',
+      host: peer.sshd.host,
+      port: String(peer.sshd.port),
+      host_key_verification: 'pinned',
+      probe_mode: 'keepalive+command',
+    }),
     1,
     'OpenSSH answers keepalive@openssh.com, so the cheap probe mode is in use',
   );

@@ -69,8 +69,8 @@ describe('third-party plugin: rds-agent-plugin-tcp loaded from the config', () =
       assert.match(metrics, /rds_connection_state\{[^}]*target="tcp-1"[^}]*\} 1/);
       // The plugin's own describe() labels reach rds_target_info (declared in its infoLabels), and
       // each transport's labels are "" on the other transport's targets.
-      assert.match(metrics, /rds_target_info\{target="tcp-1",transport="tcp",expect="greeting",host_key_verification="",probe_mode="echo"\} 1/);
-      assert.match(metrics, /rds_target_info\{target="rds-1",transport="rds-ssh",expect="",host_key_verification="pinned",probe_mode="command"\} 1/);
+      assert.match(metrics, /rds_target_info\{target="tcp-1",transport="tcp",expect="greeting",host="",host_key_verification="",port="",probe_mode="echo"\} 1/);
+      assert.match(metrics, /rds_target_info\{target="rds-1",transport="rds-ssh",expect="",host="127\.0\.0\.1",host_key_verification="pinned",port="\d+",probe_mode="command"\} 1/);
 
       agent.signal('SIGTERM');
       assert.equal((await agent.waitForExit()).code, 0, agent.stderr);

@@ -15,7 +15,7 @@ const EXPORTS = 3;
 function fleet(t0: number): MonitorEvent[] {
   const info = (target: string, labels: Record<string, string>): MonitorEvent => ({ type: 'target-info', target, at: t0, transport: 'rds-ssh', labels });
   const system = (target: string, version: string, board: string, architecture: string): MonitorEvent => ({
-    type: 'telemetry',
+    type: 'telemetry', input: 'system',
     target,
     at: t0 + 2_000,
     outcome: 'ok',

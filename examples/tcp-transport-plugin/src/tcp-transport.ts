@@ -1,5 +1,5 @@
 import { Socket } from 'node:net';
-import { ErrorCode, TransportError, type ProbeResult, type Transport, type TransportContext, type TransportDescriber } from '@rds-agent/core';
+import { abortedError, ErrorCode, TransportError, type ProbeResult, type Transport, type TransportContext, type TransportDescriber } from '@rds-agent/core';
 import type { TcpTransportConfig } from './config.js';
 
 const REFUSED = new Set(['ECONNREFUSED']);
@@ -15,13 +15,6 @@ function classify(err: unknown, what: string): TransportError {
   return new TransportError(ErrorCode.NETWORK, message, { cause: err });
 }
 
-/** The error an aborted signal means: the caller's deadline (`TimeoutError`) or a stop. */
-function aborted(signal: AbortSignal, what: string): TransportError {
-  const reason = signal.reason as { name?: string } | undefined;
-  return reason?.name === 'TimeoutError'
-    ? new TransportError(ErrorCode.TIMEOUT, `${what} timed out`, { cause: signal.reason })
-    : new TransportError(ErrorCode.ABORTED, `${what} aborted`, { cause: signal.reason });
-}
 
 /**
  * A plain TCP connection as a liveness signal: `connect` opens a socket (and optionally waits for
@@ -44,7 +37,7 @@ export class TcpTransport implements Transport, TransportDescriber {
 
   async connect(signal: AbortSignal): Promise<void> {
     await this.close();
-    if (signal.aborted) throw aborted(signal, `connect to ${this.where}`);
+    if (signal.aborted) throw abortedError(signal, `connect to ${this.where}`);
     const generation = ++this.generation;
     const inner = new AbortController();
     this.pendingConnect = inner;
@@ -57,7 +50,7 @@ export class TcpTransport implements Transport, TransportDescriber {
           socket.destroy();
           reject(err);
         };
-        const onAbort = (): void => fail(aborted(signal.aborted ? signal : inner.signal, `connect to ${this.where}`));
+        const onAbort = (): void => fail(abortedError(signal.aborted ? signal : inner.signal, `connect to ${this.where}`));
         const onError = (err: Error): void => fail(classify(err, `connect to ${this.where}`));
         const onClose = (): void => fail(new TransportError(ErrorCode.NETWORK, `${this.where} closed the connection during connect`));
         const onData = (chunk: Buffer): void => {
@@ -112,7 +105,7 @@ export class TcpTransport implements Transport, TransportDescriber {
   }
 
   async probe(signal: AbortSignal): Promise<ProbeResult> {
-    if (signal.aborted) throw aborted(signal, 'probe');
+    if (signal.aborted) throw abortedError(signal, 'probe');
     const socket = this.socket;
     if (!socket || socket.destroyed || !socket.writable) throw new TransportError(ErrorCode.NOT_CONNECTED, `not connected to ${this.where}`);
     if (this.config.probePayload === '') return { mode: 'socket' };
@@ -129,7 +122,7 @@ export class TcpTransport implements Transport, TransportDescriber {
       };
       const onAbort = (): void => {
         cleanup();
-        reject(aborted(signal, 'probe'));
+        reject(abortedError(signal, 'probe'));
       };
       const onClose = (): void => {
         cleanup();

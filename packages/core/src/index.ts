@@ -20,7 +20,7 @@ export { STOP } from './backoff/backoff.js';
 export { applyJitter } from './backoff/jitter.js';
 export type { MetricsExporter, MetricStream, ExporterContext, ExporterDefinition } from './metrics/exporter.js';
 export type { MetricUpdate, MetricSink, Labels, HistogramState } from './metrics/metric-update.js';
-export type { StatusReader, TargetStatus, ReadinessRule } from './metrics/status-store.js';
+export type { StatusReader, TargetStatus, ReadinessRule, InputStatus } from './metrics/status-store.js';
 export type { ConnectionState } from './monitor/events.js';
 export type { ReconnectHook, ReconnectInfo } from './monitor/reconnect-hook.js';
 
@@ -47,3 +47,4 @@ export { NO_LOOP_LAG, type LoopLag } from './clock/loop-lag.js';
 export { linkSignals, abortedError, type LinkedSignal } from './signals/link-signals.js';
 export { Semaphore } from './signals/semaphore.js';
 export { abortReason, isAbortError } from './clock/clock.js';
+export { yieldToEventLoop } from './clock/yield.js';

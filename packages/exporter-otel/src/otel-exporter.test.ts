@@ -191,7 +191,7 @@ describe('OtelExporter resources', () => {
     const t = 'rds1';
     ctx.hub.emit({ type: 'target-info', target: t, at: 0, transport: 'rds-ssh', labels: { host: 'rds1.example', port: '2222' } });
     ctx.hub.emit({ type: 'attempt', target: t, at: 1, attempt: 1, outcome: 'success', durationMs: 5 });
-    const system = (version: string) => ({ type: 'telemetry', target: t, at: 2, outcome: 'ok', durationMs: 1, samples: [{ metric: 'systemInfo', labels: { version, board: 'RDS2216-2XG-4S+4XS-2XQ', architecture: 'arm64' }, value: 1 }] }) as const;
+    const system = (version: string) => ({ type: 'telemetry', input: 'system', target: t, at: 2, outcome: 'ok', durationMs: 1, samples: [{ metric: 'systemInfo', labels: { version, board: 'RDS2216-2XG-4S+4XS-2XQ', architecture: 'arm64' }, value: 1 }] }) as const;
     ctx.hub.emit(system('7.19.4 (stable)'));
     await exporter.forceFlush();
     let device = byResource(senders.batches().at(-1)!).get(t)!;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RDS_SSH_DEFAULTS, rdsSshConfigSchema, validateRdsSshConfig, type RdsSshConfig } from './config.js';
+import { INPUT_DEFAULTS, INPUT_NAMES, type InputName, type InputSettings } from './inputs/input-settings.js';
 import plugin, { rdsSshTransportDefinition } from './index.js';
 
 const FP = 'SHA256:' + 'A'.repeat(42) + 'c';
@@ -52,8 +53,15 @@ for (const [name, patch, key, message] of INVALID) {
   });
 }
 
+/** Every leaf of a (nested) schema, with its dotted key. */
+function leaves(schema: object, prefix = ''): [string, { doc?: string; default?: unknown; format?: unknown }][] {
+  return Object.entries(schema as Record<string, Record<string, unknown>>).flatMap(([key, node]) =>
+    'default' in node || 'doc' in node ? [[`${prefix}${key}`, node] as [string, { doc?: string; default?: unknown }]] : leaves(node, `${prefix}${key}.`),
+  );
+}
+
 test('schema: every key has doc and default; secrets are marked sensitive; keys match the TS interface', () => {
-  for (const [key, spec] of Object.entries(rdsSshConfigSchema as Record<string, { doc?: string; default?: unknown }>)) {
+  for (const [key, spec] of leaves(rdsSshConfigSchema)) {
     assert.ok(spec.doc && spec.doc.length > 10, `${key} has a doc`);
     assert.ok('default' in spec, `${key} has a default`);
   }
@@ -66,7 +74,60 @@ test('schema: every key has doc and default; secrets are marked sensitive; keys 
   assert.equal(schema['keepaliveInterval']!.default, 0);
   assert.equal(schema['maxOutputBytes']!.default, 2 * 1024 * 1024);
   assert.deepEqual(Object.keys(schema).sort(), [...Object.keys(RDS_SSH_DEFAULTS), 'host', 'username'].sort());
-  for (const [key, value] of Object.entries(RDS_SSH_DEFAULTS)) assert.deepEqual(schema[key]!.default, value, key);
+  for (const [key, value] of Object.entries(RDS_SSH_DEFAULTS)) {
+    if (key === 'inputs') continue;
+    assert.deepEqual(schema[key]!.default, value, key);
+  }
+  // inputs.<name>.<setting>: every input, every setting, defaults as INPUT_DEFAULTS says.
+  const inputLeaves = leaves(rdsSshConfigSchema).filter(([k]) => k.startsWith('inputs.'));
+  assert.equal(inputLeaves.length, INPUT_NAMES.length * 4);
+  for (const [key, spec] of inputLeaves) {
+    const [, name, setting] = key.split('.') as [string, InputName, keyof InputSettings];
+    assert.deepEqual(spec.default, INPUT_DEFAULTS[name][setting], key);
+  }
+});
+
+test('inputs: the suggested defaults (raid 30 s, health 2 min, drives 5 min with 30 s timeout)', () => {
+  const d = RDS_SSH_DEFAULTS.inputs;
+  assert.deepEqual(
+    INPUT_NAMES.map((n) => [n, d[n].enabled, d[n].interval / 1000, d[n].timeout / 1000]),
+    [
+      ['system', true, 60, 10],
+      ['health', true, 120, 10],
+      ['raid', true, 30, 10],
+      ['drives', true, 300, 30],
+      ['filesystems', true, 60, 10],
+      ['exports', true, 300, 10],
+      ['interfaces', true, 60, 10],
+      ['traffic', true, 60, 10],
+    ],
+  );
+});
+
+const withInput = (name: InputName, patch: Record<string, unknown>): RdsSshConfig =>
+  ({ ...GOOD, inputs: { ...RDS_SSH_DEFAULTS.inputs, [name]: { ...RDS_SSH_DEFAULTS.inputs[name], ...patch } } }) as RdsSshConfig;
+
+test('inputs: invalid settings name the key inputs.<name>.<setting> and show the value', () => {
+  const cases: [RdsSshConfig, string, RegExp][] = [
+    [withInput('raid', { interval: 500 }), 'inputs.raid.interval', /at least 1s: value was 500/],
+    [withInput('health', { timeout: 0 }), 'inputs.health.timeout', /at least 1ms: value was 0/],
+    [withInput('drives', { enabled: 'yes' }), 'inputs.drives.enabled', /true or false: value was "yes"/],
+    [withInput('interfaces', { maxSeries: 0 }), 'inputs.interfaces.maxSeries', /at least 1: value was 0/],
+    [{ ...GOOD, inputs: { ...RDS_SSH_DEFAULTS.inputs, raidz: {} } } as unknown as RdsSshConfig, 'inputs.raidz', /unknown input; expected one of: system, health/],
+    [{ ...GOOD, inputs: 'all' } as unknown as RdsSshConfig, 'inputs', /must be a mapping/],
+  ];
+  for (const [config, key, message] of cases) {
+    const hit = validateRdsSshConfig(config).find((i) => i.key === key);
+    assert.ok(hit, `expected an issue for ${key}, got ${JSON.stringify(validateRdsSshConfig(config))}`);
+    assert.match(hit.message, message);
+    assert.notEqual(hit.severity, 'warning');
+  }
+  // A timeout longer than the interval is allowed, with a warning.
+  const warned = validateRdsSshConfig(withInput('raid', { timeout: 60_000 }));
+  assert.deepEqual(
+    warned.map((i) => [i.key, i.severity]),
+    [['inputs.raid.timeout', 'warning']],
+  );
 });
 
 test('the plugin registers the rds-ssh transport with schema, validate and create', () => {

@@ -1,4 +1,5 @@
 import type { ConfigIssue, ConfigSchema } from '@rds-agent/core';
+import { INPUT_DEFAULTS, INPUT_DESCRIPTIONS, INPUT_NAMES, type InputName, type InputSettings } from './inputs/input-settings.js';
 
 /** The validated options of one `rds-ssh` target (the keys under the target's `options:`). */
 export interface RdsSshConfig {
@@ -33,13 +34,32 @@ export interface RdsSshConfig {
   /** Most bytes (stdout + stderr) one command may print before it is failed. @default 2097152 */
   readonly maxOutputBytes: number;
   /**
-   * Disk slots whose traffic counters `collect()` reads (`/disk monitor-traffic <slot> once` each).
-   * Empty: discover them once per connection from `/disk print detail` (block devices, RAID arrays,
-   * file disks). @default []
+   * Disk slots the `traffic` input reads (`/disk monitor-traffic <slot> once` each). Empty:
+   * discover them once per connection from the `/disk` listing (block devices, RAID arrays, file
+   * disks). @default []
    */
   readonly telemetryDisks: readonly string[];
-  /** Most slots one collection reads, discovered or listed: each costs one exec on the device. @default 32 */
+  /** Most slots one `traffic` run reads, discovered or listed: each costs one exec on the device. @default 32 */
   readonly telemetryMaxDisks: number;
+  /** The RouterOS inputs, each with its own `enabled`, `interval`, `timeout` and `maxSeries` (see `INPUT_DEFAULTS`). */
+  readonly inputs: Readonly<Record<InputName, InputSettings>>;
+}
+
+/** Shortest interval an input may run at: faster polling only loads the device. */
+export const MIN_INPUT_INTERVAL_MS = 1000;
+
+function inputSchema(name: InputName): ConfigSchema {
+  const d = INPUT_DEFAULTS[name];
+  return {
+    enabled: { doc: `Whether the ${name} input runs (${INPUT_DESCRIPTIONS[name]}).`, format: 'strict-boolean', default: d.enabled },
+    interval: { doc: `Time between two runs of the ${name} input.`, format: 'duration', default: d.interval },
+    timeout: { doc: `Deadline of one run of the ${name} input; past it the run fails (reason timeout), the connection stays up.`, format: 'duration', default: d.timeout },
+    maxSeries: {
+      doc: `Most series one run of the ${name} input reports; whole slots, sensors or interfaces beyond it are dropped and counted.`,
+      format: 'positive-int',
+      default: d.maxSeries,
+    },
+  };
 }
 
 /** The convict fragment for a target's `options:` when `transport: rds-ssh`. */
@@ -99,15 +119,16 @@ export const rdsSshConfigSchema: ConfigSchema = {
   },
   maxOutputBytes: { doc: 'Most output bytes one command may print.', format: 'positive-int', default: 2 * 1024 * 1024 },
   telemetryDisks: {
-    doc: 'Disk slots whose traffic counters telemetry reads (one `/disk monitor-traffic <slot> once` each); empty = discover block devices, RAID arrays and file disks from `/disk print detail` once per connection.',
+    doc: 'Disk slots the traffic input reads (one `/disk monitor-traffic <slot> once` each); empty = discover block devices, RAID arrays and file disks from the `/disk` listing once per connection.',
     format: 'string-list',
     default: [],
   },
   telemetryMaxDisks: {
-    doc: 'Most disk slots one telemetry collection reads (each is one command on the device).',
+    doc: 'Most disk slots one run of the traffic input reads (each is one command on the device).',
     format: 'positive-int',
     default: 32,
   },
+  inputs: Object.fromEntries(INPUT_NAMES.map((name) => [name, inputSchema(name)])),
 };
 
 /** Defaults as a typed object (what convict yields for an empty `options:` plus the required keys). */
@@ -127,6 +148,7 @@ export const RDS_SSH_DEFAULTS: Omit<RdsSshConfig, 'host' | 'username'> = Object.
   maxOutputBytes: 2 * 1024 * 1024,
   telemetryDisks: Object.freeze([]) as readonly string[],
   telemetryMaxDisks: 32,
+  inputs: INPUT_DEFAULTS,
 });
 
 /** `SHA256:` + unpadded base64 of a 32-byte digest is always 43 characters. */
@@ -228,6 +250,42 @@ export function validateRdsSshConfig(config: Readonly<Partial<RdsSshConfig>>): C
     // A silent cut would leave listed slots unread with no sign why.
     if (maxDisksValid && disks.length > config.telemetryMaxDisks!) {
       issue('telemetryDisks', `lists ${disks.length} slots but telemetryMaxDisks is ${config.telemetryMaxDisks}: raise telemetryMaxDisks or list fewer`);
+    }
+  }
+  issues.push(...validateInputs(config.inputs));
+  return issues;
+}
+
+/** Per-input settings: keys `inputs.<name>.<setting>`; a missing section means the defaults. */
+function validateInputs(inputs: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (inputs === undefined) return issues;
+  if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
+    return [{ key: 'inputs', message: `must be a mapping of input names (${INPUT_NAMES.join(', ')}) to settings: value was ${JSON.stringify(inputs)}` }];
+  }
+  for (const name of Object.keys(inputs)) {
+    if (!(INPUT_NAMES as readonly string[]).includes(name)) issues.push({ key: `inputs.${name}`, message: `unknown input; expected one of: ${INPUT_NAMES.join(', ')}` });
+  }
+  for (const name of INPUT_NAMES) {
+    const s = (inputs as Record<string, Partial<InputSettings> | undefined>)[name];
+    if (s === undefined) continue;
+    const key = `inputs.${name}`;
+    if (s.enabled !== undefined && typeof s.enabled !== 'boolean') issues.push({ key: `${key}.enabled`, message: `must be true or false: value was ${JSON.stringify(s.enabled)}` });
+    const interval = s.interval ?? INPUT_DEFAULTS[name].interval;
+    const timeout = s.timeout ?? INPUT_DEFAULTS[name].timeout;
+    const intervalOk = Number.isInteger(interval) && interval >= MIN_INPUT_INTERVAL_MS;
+    const timeoutOk = Number.isInteger(timeout) && timeout >= 1;
+    if (!intervalOk) issues.push({ key: `${key}.interval`, message: `must be a duration of at least 1s: value was ${JSON.stringify(s.interval)}` });
+    if (!timeoutOk) issues.push({ key: `${key}.timeout`, message: `must be a duration of at least 1ms: value was ${JSON.stringify(s.timeout)}` });
+    if (intervalOk && timeoutOk && timeout > interval) {
+      issues.push({
+        key: `${key}.timeout`,
+        severity: 'warning',
+        message: `(${timeout} ms) is longer than inputs.${name}.interval (${interval} ms): a slow device can make runs of the ${name} input skip their turn`,
+      });
+    }
+    if (s.maxSeries !== undefined && !(Number.isInteger(s.maxSeries) && s.maxSeries >= 1)) {
+      issues.push({ key: `${key}.maxSeries`, message: `must be a whole number of at least 1: value was ${JSON.stringify(s.maxSeries)}` });
     }
   }
   return issues;

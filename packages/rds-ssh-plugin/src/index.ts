@@ -9,19 +9,21 @@ export const RDS_SSH_TRANSPORT = 'rds-ssh';
 export const rdsSshTransportDefinition: TransportDefinition<RdsSshConfig> = {
   schema: rdsSshConfigSchema,
   validate: (config) => validateRdsSshConfig(config),
-  infoLabels: ['host_key_verification', 'probe_mode'],
+  // The address, so `rds_target_info` says which device a target is.
+  infoLabels: ['host', 'port', 'host_key_verification', 'probe_mode'],
   create: (config, context) => new RdsSshTransport(config, context),
 };
 
-export { rdsSshConfigSchema, validateRdsSshConfig, RDS_SSH_DEFAULTS, FINGERPRINT_PATTERN, type RdsSshConfig } from './config.js';
+export { rdsSshConfigSchema, validateRdsSshConfig, RDS_SSH_DEFAULTS, FINGERPRINT_PATTERN, MIN_INPUT_INTERVAL_MS, type RdsSshConfig } from './config.js';
 export { RdsSshTransport, KEEPALIVE_COUNT_MAX, DEFAULT_RUN_TIMEOUT_MS, type ProbeMode } from './transport/rds-ssh-transport.js';
 export { classifySshError } from './errors/classify.js';
 export { fingerprintOf, keyTypeOf } from './host-key/fingerprint.js';
 export { parseKnownHosts, knownHostsName, type KnownHostKey, type KnownHostsMatch } from './host-key/known-hosts.js';
 export { keyscan, type ScannedKey, type KeyscanOptions } from './host-key/keyscan.js';
-export { execCommand, normaliseNewlines, type ExecResult, type ExecOptions } from './runner/exec-command.js';
-export { Semaphore } from './runner/semaphore.js';
+export { execCommand, isChannelOpenFailure, normaliseNewlines, type ExecResult, type ExecOptions } from './runner/exec-command.js';
+export { ChannelGate, PROBE_PREEMPT_AFTER_MS, type ChannelKind, type ChannelLease } from './runner/channel-gate.js';
 export * from './routeros/index.js';
+export * from './inputs/index.js';
 
 export default definePlugin({
   name: '@rds-agent/rds-ssh-plugin',

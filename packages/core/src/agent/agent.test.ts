@@ -221,10 +221,10 @@ describe('Agent telemetry', () => {
     const t = r.made('a')[0]!;
     t.setTelemetry((signal) => r.clock.sleep(5000, signal).then(() => cpu(0.9)));
     await r.clock.tickAsync(60_000 + 1999);
-    assert.equal(r.recorder().value(Metrics.telemetryErrors, { target: 'a', reason: 'timeout' }), undefined);
+    assert.equal(r.recorder().value(Metrics.telemetryErrors, { target: 'a', input: 'collect', reason: 'timeout' }), undefined);
     await r.clock.tickAsync(1);
-    assert.equal(r.recorder().value(Metrics.telemetryErrors, { target: 'a', reason: 'timeout' }), 1);
-    assert.equal(r.recorder().value(Metrics.systemCpuLoad, { target: 'a' }), 0.25, 'the last good value stays');
+    assert.equal(r.recorder().value(Metrics.telemetryErrors, { target: 'a', input: 'collect', reason: 'timeout' }), 1);
+    assert.equal(r.recorder().value(Metrics.systemCpuLoad, { target: 'a' }), undefined, 'no stale reading: the series is absent until the device answers again');
     assert.equal(r.agent.status.get('a')!.state, 'connected');
     await r.agent.stop();
   });

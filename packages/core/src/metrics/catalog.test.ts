@@ -5,7 +5,8 @@ import { METRIC_CATALOG, Metrics, RECONNECT_DURATION_BUCKETS, type MetricDef } f
 /**
  * The OpenTelemetry -> Prometheus name translation the catalog promises (as the OTel Prometheus
  * exporter does it): dots become underscores, a unit adds its suffix (`s` -> `_seconds`,
- * `By` -> `_bytes`, `1` -> `_ratio` for gauges; `{annotation}` adds nothing), counters end in `_total`.
+ * `By` -> `_bytes`, `1` -> `_ratio` for gauges, `Cel` -> `_celsius`, `V` -> `_volts`, `A` -> `_amperes`,
+ * `W` -> `_watts`; `{annotation}` adds nothing), counters end in `_total`.
  */
 function prometheusNameOf(def: MetricDef): string {
   let name = def.otelName.replace(/\./g, '_');
@@ -24,6 +25,15 @@ function unitSuffix(def: MetricDef): string {
       return '_bytes';
     case '1':
       return def.kind === 'gauge' ? '_ratio' : '';
+    // The UCUM units of the device sensors, spelled as the OTel Prometheus translator spells them.
+    case 'Cel':
+      return '_celsius';
+    case 'V':
+      return '_volts';
+    case 'A':
+      return '_amperes';
+    case 'W':
+      return '_watts';
     default:
       return `_${def.unit}`;
   }

@@ -232,7 +232,7 @@ describe('MetricsHub', () => {
 });
 
 describe('MetricsHub telemetry', () => {
-  const tele = (samples: TelemetrySample[], target = 'a'): MonitorEvent => ({ target, at: 1000, type: 'telemetry', outcome: 'ok', durationMs: 5, samples });
+  const tele = (samples: TelemetrySample[], target = 'a'): MonitorEvent => ({ target, at: 1000, type: 'telemetry', input: 'system', outcome: 'ok', durationMs: 5, samples });
   const disk = (metric: TelemetrySample['metric'], slot: string, value: number): TelemetrySample => ({ metric, labels: { slot }, value });
   const setup = () => {
     const logger = capturingLogger();
@@ -255,7 +255,14 @@ describe('MetricsHub telemetry', () => {
     assert.equal(rec.value(Metrics.systemCpuLoad, { target: 'a' }), 0.25);
     assert.equal(rec.value(Metrics.systemUptime, { target: 'a' }), 3600);
     assert.equal(rec.value(Metrics.systemMemoryFree, { target: 'a' }), 1024);
-    hub.emit(tele([{ metric: 'systemCpuLoad', value: 0.5 }]));
+    hub.emit(
+      tele([
+        { metric: 'systemCpuLoad', value: 0.5 },
+        { metric: 'systemUptime', value: 3605 },
+        { metric: 'systemMemoryFree', value: 1000 },
+        { metric: 'systemMemoryTotal', value: 4096 },
+      ]),
+    );
     assert.equal(rec.value(Metrics.systemCpuLoad, { target: 'a' }), 0.5);
     const late = new RecordingExporter();
     hub.subscribe('late', late);
@@ -308,12 +315,13 @@ describe('MetricsHub telemetry', () => {
       null,
     ] as unknown as TelemetrySample[];
     hub.emit(tele([...bad, { metric: 'systemCpuLoad', value: 0.1 }]));
-    const published = rec.updates.slice(before).filter((u) => u.op !== 'add' || u.value !== 0);
+    const published = rec.updates.slice(before).filter((u) => (u.op === 'set' || u.op === 'add') && u.metric.source === 'device');
     assert.deepEqual(
       published.map((u) => (u.op === 'set' ? [u.metric.name, u.labels, u.value] : u.op)),
       [['rds_system_cpu_load_ratio', { target: 'a' }, 0.1]],
       'only the valid sample got through',
     );
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', input: 'system', reason: 'invalid-sample' }), bad.length, 'each dropped sample is counted');
     assert.equal(rec.value(Metrics.connectionState, { target: 'a' }), undefined, 'a transport cannot overwrite connection health');
     assert.equal(logger.errors.length - errorsBefore, 1);
     assert.match(JSON.stringify(logger.errors.at(-1)), /noSuchMetric/);
@@ -338,16 +346,44 @@ describe('MetricsHub telemetry', () => {
     assert.equal(rec.series(Metrics.systemInfo).length, 2, 'one series per target');
   });
 
-  it('counts a failed collection in rds_telemetry_errors_total{target, reason}', () => {
+  it('counts a failed run in rds_telemetry_errors_total{target, input, reason}', () => {
     const { hub, rec } = setup();
-    const failed = (reason?: string): MonitorEvent => ({ target: 'a', at: 1, type: 'telemetry', outcome: 'failed', durationMs: 10_000, samples: [], ...(reason ? { reason } : {}) });
+    const failed = (reason?: string): MonitorEvent => ({ target: 'a', at: 1, type: 'telemetry', input: 'system', outcome: 'failed', durationMs: 10_000, samples: [], ...(reason ? { reason } : {}) });
     hub.emit(failed('timeout'));
     hub.emit(failed('timeout'));
     hub.emit(failed('command'));
     hub.emit(failed());
-    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', reason: 'timeout' }), 2);
-    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', reason: 'command' }), 1);
-    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', reason: 'unknown' }), 1);
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', input: 'system', reason: 'timeout' }), 2);
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', input: 'system', reason: 'command' }), 1);
+    assert.equal(rec.value(Metrics.telemetryErrors, { target: 'a', input: 'system', reason: 'unknown' }), 1);
+  });
+
+  it('a value never freezes: series the input no longer reports, and all of them after a failed run, go absent; counters stay', () => {
+    const { hub, rec } = setup();
+    const drive = (slot: string, celsius: number): TelemetrySample => ({ metric: 'driveTemperature', labels: { slot }, value: celsius });
+    hub.emit(tele([drive('nvme1', 33), drive('nvme2', 35), disk('diskReadBytes', 'nvme1', 10)]));
+    assert.equal(rec.value(Metrics.driveTemperature, { target: 'a', slot: 'nvme2' }), 35);
+    hub.emit(tele([drive('nvme1', 34), disk('diskReadBytes', 'nvme1', 20)])); // nvme2 was pulled
+    assert.equal(rec.value(Metrics.driveTemperature, { target: 'a', slot: 'nvme1' }), 34);
+    assert.equal(rec.value(Metrics.driveTemperature, { target: 'a', slot: 'nvme2' }), undefined, 'gone with the drive');
+    hub.emit({ target: 'a', at: 2000, type: 'telemetry', input: 'system', outcome: 'failed', durationMs: 10_000, samples: [], reason: 'command' });
+    assert.equal(rec.value(Metrics.driveTemperature, { target: 'a', slot: 'nvme1' }), undefined, 'garbage or a refusal: no stale reading');
+    assert.equal(rec.value(Metrics.diskReadBytes, { target: 'a', slot: 'nvme1' }), 20, 'counters keep counting (increase() must not break)');
+    assert.equal(rec.value(Metrics.telemetryInputEnabled, { target: 'a', input: 'system' }), 1);
+    hub.emit({ target: 'a', at: 3000, type: 'telemetry', input: 'raid', outcome: 'unsupported', durationMs: 3, samples: [], reason: 'unsupported' });
+    assert.equal(rec.value(Metrics.telemetryInputEnabled, { target: 'a', input: 'raid' }), 0);
+  });
+
+  it('reports per input its duration, bytes read, last success and the values it refused', () => {
+    const { hub, rec } = setup();
+    hub.emit({ target: 'a', at: 5000, type: 'telemetry', input: 'raid', outcome: 'ok', durationMs: 250, samples: [], bytesRead: 1200, rejected: [{ reason: 'implausible', count: 2 }, { reason: 'cap', count: 5 }] });
+    hub.emit({ target: 'a', at: 65_000, type: 'telemetry', input: 'raid', outcome: 'ok', durationMs: 150, samples: [], bytesRead: 1300 });
+    const own = { target: 'a', input: 'raid' };
+    assert.equal(rec.value(Metrics.telemetryDuration, own), 0.15);
+    assert.equal(rec.value(Metrics.telemetryBytesRead, own), 2500);
+    assert.equal(rec.value(Metrics.telemetryLastSuccess, own), 65);
+    assert.equal(rec.value(Metrics.telemetryErrors, { ...own, reason: 'implausible' }), 2);
+    assert.equal(rec.value(Metrics.telemetryErrors, { ...own, reason: 'cap' }), 5);
   });
 
   it('forgets a removed target\'s counter totals and info series: a re-added target starts afresh', () => {

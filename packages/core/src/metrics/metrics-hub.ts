@@ -37,6 +37,8 @@ export class MetricsHub implements MonitorEventSink {
   private readonly knownTargets = new Set<string>();
   /** The current series of each info metric per target, keyed `<target>\0<metric name>`. */
   private readonly infoSeries = new Map<string, { readonly target: string; readonly metric: MetricDef; readonly labels: Labels }>();
+  /** The gauge series each input set in its last run, keyed `<target>\0<input>`: what its next run replaces. */
+  private readonly inputSeries = new Map<string, Map<string, { metric: MetricDef; labels: Labels }>>();
   /** Last device total seen per telemetry counter series, per target (turns totals into increments). */
   private readonly counterTotals = new Map<string, Map<string, number>>();
   private readonly lastErrorLog = new Map<string, number>();
@@ -121,6 +123,7 @@ export class MetricsHub implements MonitorEventSink {
     if (update.op === 'forget') {
       this.knownTargets.delete(update.target);
       this.counterTotals.delete(update.target);
+      for (const key of this.inputSeries.keys()) if (key.startsWith(`${update.target}\0`)) this.inputSeries.delete(key);
       for (const [key, info] of this.infoSeries) if (info.target === update.target) this.infoSeries.delete(key);
     }
     for (const sub of [...this.subscriptions]) this.deliver(sub, update);
@@ -171,19 +174,39 @@ export class MetricsHub implements MonitorEventSink {
   }
 
   /**
-   * Maps one telemetry collection. Gauges are `set`; counters carry the device's cumulative total, so
-   * they become the increment since the last total seen for the series (the first total counts whole,
-   * and a total lower than the last, a device reboot, counts as the new total: the exported counter
-   * never goes down). Samples naming no telemetry metric, with the wrong labels or a value that is not
-   * a finite number (negative, for counters) are dropped and logged (rate-limited). A failed
-   * collection counts in `rds_telemetry_errors_total{target, reason}`.
+   * Maps one run of a telemetry input:
+   * - gauges are `set`, and the gauge series the input set in its previous run but not in this one
+   *   are deleted, as are all of them but its info series (facts, not readings) when a run fails: a
+   *   value never freezes at its last reading while the device answers garbage, refuses, or lost
+   *   the thing measured (a pulled drive);
+   * - counters carry the device's cumulative total, so they become the increment since the last
+   *   total seen for the series (the first total counts whole, and a total lower than the last, a
+   *   device reboot, counts as the new total: the exported counter never goes down);
+   * - samples naming no device metric, with the wrong labels or a value that is not a finite number
+   *   (negative, for counters) are dropped, logged (rate-limited) and counted with the values the
+   *   input refused itself in `rds_telemetry_errors_total{target, input, reason}`, as is a failed run;
+   * - every run sets the input's duration, enabled flag and (when it read) bytes and last success.
    */
   private telemetryUpdates(event: TelemetryEvent): MetricUpdate[] {
     const { target } = event;
-    if (event.outcome === 'failed') {
-      return [{ op: 'add', metric: Metrics.telemetryErrors, labels: { target, reason: event.reason ?? 'unknown' }, value: 1 }];
+    const input = typeof event.input === 'string' && event.input !== '' ? event.input : 'collect';
+    const own = { target, input };
+    const updates: MetricUpdate[] = [
+      { op: 'set', metric: Metrics.telemetryDuration, labels: own, value: Math.max(0, event.durationMs) / 1000 },
+      { op: 'set', metric: Metrics.telemetryInputEnabled, labels: own, value: event.outcome === 'unsupported' ? 0 : 1 },
+    ];
+    if (typeof event.bytesRead === 'number' && Number.isFinite(event.bytesRead) && event.bytesRead >= 0) {
+      updates.push({ op: 'add', metric: Metrics.telemetryBytesRead, labels: own, value: event.bytesRead });
     }
-    const updates: MetricUpdate[] = [];
+    const error = (reason: string, count: number): MetricUpdate => ({ op: 'add', metric: Metrics.telemetryErrors, labels: { target, input, reason }, value: count });
+    if (event.outcome !== 'ok') {
+      updates.push(error(event.reason ?? 'unknown', 1));
+      // Readings go absent; facts (an info series: RouterOS version, a drive's serial) stay until a run that reads replaces them.
+      const facts = new Map([...(this.inputSeries.get(`${target}\0${input}`) ?? [])].filter(([, s]) => isInfoMetric(s.metric)));
+      updates.push(...this.replaceInputSeries(target, input, facts));
+      return updates;
+    }
+    const gauges = new Map<string, { metric: MetricDef; labels: Labels }>();
     const dropped: string[] = [];
     // Samples come from third-party transports: checked, not trusted.
     for (const sample of event.samples as readonly (TelemetrySample | undefined)[]) {
@@ -203,15 +226,33 @@ export class MetricsHub implements MonitorEventSink {
         totals.set(key, value);
         updates.push({ op: 'add', metric, labels, value: last === undefined || value < last ? value : value - last });
       } else {
-        const update = { op: 'set', metric, labels, value } as const;
-        if (isInfoMetric(metric)) this.replaceInfo(target, update);
-        updates.push(update);
+        gauges.set(seriesKey(metric.name, labels), { metric, labels });
+        updates.push({ op: 'set', metric, labels, value });
       }
     }
-    if (dropped.length > 0) {
-      this.logThrottled(`telemetry:${target}`, new Error(`metrics: ${dropped.join(', ')}`), 'invalid telemetry samples dropped (not a telemetry metric, wrong labels, or a bad value)');
+    // Deletions of what this run no longer reports come before nothing else depends on them.
+    updates.unshift(...this.replaceInputSeries(target, input, gauges));
+    for (const r of event.rejected ?? []) {
+      if (r && typeof r.reason === 'string' && Number.isFinite(r.count) && r.count > 0) updates.push(error(r.reason, r.count));
     }
+    if (dropped.length > 0) {
+      updates.push(error('invalid-sample', dropped.length));
+      this.logThrottled(`telemetry:${target}`, new Error(`metrics: ${dropped.join(', ')}`), 'invalid telemetry samples dropped (not a device metric, wrong labels, or a bad value)');
+    }
+    updates.push({ op: 'set', metric: Metrics.telemetryLastSuccess, labels: own, value: event.at / 1000 });
     return updates;
+  }
+
+  /** Deletes the gauge series an input set last time and not in `current`; remembers `current`. */
+  private replaceInputSeries(target: string, input: string, current: Map<string, { metric: MetricDef; labels: Labels }>): MetricUpdate[] {
+    const key = `${target}\0${input}`;
+    const previous = this.inputSeries.get(key);
+    this.inputSeries.set(key, current);
+    const deletes: MetricUpdate[] = [];
+    for (const [series, { metric, labels }] of previous ?? []) {
+      if (!current.has(series)) deletes.push({ op: 'delete', metric, labels });
+    }
+    return deletes;
   }
 
   private deliver(sub: Subscription, update: MetricUpdate): void {

@@ -149,6 +149,7 @@ describe('StatusStore: an outage told the way a person reads it', () => {
       target: T,
       at: 5,
       type: 'telemetry',
+      input: 'system',
       outcome: 'ok',
       durationMs: 3,
       samples: [{ metric: 'systemInfo', labels: { version: '7.19.4 (stable)', board: 'RDS2216-2XG-4S+4XS-2XQ', architecture: 'arm64' }, value: 1 }],

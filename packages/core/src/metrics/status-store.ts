@@ -33,11 +33,25 @@ export interface TargetStatus {
   readonly address?: { readonly host: string; readonly port?: number };
   /** What the device reports about itself, once telemetry has read it. */
   readonly device?: { readonly version?: string; readonly board?: string; readonly architecture?: string };
+  /** Each telemetry input by name: whether it runs on this connection, its last success and last error. */
+  readonly inputs?: Readonly<Record<string, InputStatus>>;
   /**
    * State changes of the last hour, oldest first (at most {@link HISTORY_MAX_ENTRIES}); the first
    * entry may be older than an hour: it is the state the hour began in.
    */
   readonly history: readonly { readonly at: number; readonly state: ConnectionState }[];
+}
+
+/** The latest of one telemetry input (`system`, `raid`, ...) of one target. @public */
+export interface InputStatus {
+  /** False once the device said it does not support the input (until the next connection). */
+  readonly enabled: boolean;
+  /** When it last ran (ms since epoch). */
+  readonly lastRunAt: number;
+  /** When a run last read samples. */
+  readonly lastSuccessAt?: number;
+  /** Why the last failed run failed. */
+  readonly lastError?: { readonly reason: string; readonly message: string; readonly at: number };
 }
 
 /** How far back the state history reaches (ms). @public */
@@ -116,13 +130,23 @@ export class StatusStore implements StatusReader {
         else delete status.address;
         break;
       }
-      case 'telemetry':
+      case 'telemetry': {
+        const name = event.input || 'collect';
+        const before = status.inputs?.[name];
+        const next: Mutable<InputStatus> = { enabled: event.outcome !== 'unsupported', lastRunAt: event.at };
+        if (event.outcome === 'ok') next.lastSuccessAt = event.at;
+        else if (before?.lastSuccessAt !== undefined) next.lastSuccessAt = before.lastSuccessAt;
+        if (event.outcome === 'ok') {
+          if (before?.lastError) next.lastError = before.lastError;
+        } else next.lastError = { reason: event.reason ?? 'unknown', message: event.message ?? event.reason ?? 'failed', at: event.at };
+        status.inputs = { ...status.inputs, [name]: next };
         for (const sample of event.samples) {
           if (sample?.metric !== 'systemInfo' || !sample.labels) continue;
           const { version, board, architecture } = sample.labels;
           status.device = { ...(version ? { version } : {}), ...(board ? { board } : {}), ...(architecture ? { architecture } : {}) };
         }
         break;
+      }
       case 'recovered':
       case 'hook-failed':
       case 'deadline-extended':

@@ -99,11 +99,24 @@ export interface TargetInfoEvent extends EventBase {
 /** One telemetry collection: what the device reported, or why nothing could be read. @internal */
 export interface TelemetryEvent extends EventBase {
   readonly type: 'telemetry';
-  readonly outcome: 'ok' | 'failed';
+  /** The input that ran (`system`, `raid`, ...); `collect` for a transport without inputs. */
+  readonly input: string;
+  /**
+   * `ok`: it read (some) samples; `failed`: it could not (the device refused, answered nonsense,
+   * or ran past the deadline); `unsupported`: the device does not know the input's commands, which
+   * is disabled until the next connection.
+   */
+  readonly outcome: 'ok' | 'failed' | 'unsupported';
   readonly durationMs: number;
   readonly samples: readonly TelemetrySample[];
-  /** Error reason when `outcome` is `failed`. */
+  /** Bytes of device output the run read, when the input reports it. */
+  readonly bytesRead?: number;
+  /** Values the input refused, by reason (`implausible`, `unparsable`, `cap`, ...). */
+  readonly rejected?: readonly { readonly reason: string; readonly count: number }[];
+  /** Error reason (`timeout`, `command`, `unsupported`, ...) when not `ok`. */
   readonly reason?: string;
+  /** What went wrong, for `/status` (never device output verbatim). */
+  readonly message?: string;
 }
 
 /**

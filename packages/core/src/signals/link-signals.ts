@@ -54,12 +54,14 @@ export function linkSignals(signals: readonly AbortSignal[], reasonFor: (source:
 
 /**
  * The TransportError an aborted operation rejects with: the signal's reason when it already is one
- * (a deadline's TIMEOUT, a connection's loss), else `ABORTED` naming `what` was aborted.
+ * (a deadline's TIMEOUT, a connection's loss), `TIMEOUT` for an `AbortSignal.timeout()` that
+ * fired, else `ABORTED` naming `what` was aborted.
  *
  * @public
  */
 export function abortedError(signal: AbortSignal, what: string): TransportError {
   const reason: unknown = signal.reason;
   if (reason instanceof TransportError) return reason;
+  if ((reason as { name?: unknown } | undefined)?.name === 'TimeoutError') return new TransportError(ErrorCode.TIMEOUT, `${what} timed out`, { cause: reason });
   return new TransportError(ErrorCode.ABORTED, `${what} aborted`, { cause: reason });
 }

@@ -159,7 +159,7 @@ describe('TelemetryCollector', () => {
       r.telemetry().map((e) => [e.at, e.outcome, e.reason, e.durationMs]),
       [[0, 'failed', 'timeout', TIMEOUT]],
     );
-    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, reason: 'timeout' }), 1);
+    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, input: 'collect', reason: 'timeout' }), 1);
     assert.equal(r.monitor.isConnected(), true, 'a slow device is not a dead connection');
     assert.equal(r.rec.events.filter((e) => e.type === 'disconnected').length, 0);
     await r.clock.tickAsync(INTERVAL - TIMEOUT);
@@ -178,8 +178,8 @@ describe('TelemetryCollector', () => {
     );
     r.transport.setTelemetry(new Error('a sloppy plugin threw this'));
     await r.clock.tickAsync(INTERVAL);
-    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, reason: 'command' }), 1);
-    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, reason: 'unknown' }), 1);
+    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, input: 'collect', reason: 'command' }), 1);
+    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, input: 'collect', reason: 'unknown' }), 1);
     assert.equal(r.monitor.isConnected(), true);
     r.transport.setTelemetry(SAMPLES);
     await r.clock.tickAsync(INTERVAL);
@@ -197,7 +197,7 @@ describe('TelemetryCollector', () => {
       lost.map((e) => e.type === 'disconnected' && [e.reason, e.detectedBy]),
       [['network', 'command']],
     );
-    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, reason: 'network' }), 1);
+    assert.equal(r.rec.value(Metrics.telemetryErrors, { target: T, input: 'collect', reason: 'network' }), 1);
     assert.equal(r.rec.value(Metrics.disconnects, { target: T, reason: 'network' }), 1);
     await r.collector.stop();
     await r.monitor.stop();

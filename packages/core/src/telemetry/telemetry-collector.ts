@@ -3,9 +3,9 @@ import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
 import type { Logger } from '../logging/logger.js';
-import { withDeadline } from '../signals/deadline.js';
 import type { ConnectionState, MonitorEventSink } from '../monitor/events.js';
-import type { TelemetrySample, TelemetrySource } from '../transport/telemetry-source.js';
+import { withDeadline } from '../signals/deadline.js';
+import type { TelemetryInput, TelemetryReading, TelemetrySample, TelemetrySource } from '../transport/telemetry-source.js';
 
 /** What a collector needs of the target's ConnectionMonitor. @internal */
 export interface TelemetryConnection {
@@ -26,91 +26,139 @@ export interface TelemetryCollectorOptions {
   readonly clock: Clock;
   readonly events: MonitorEventSink;
   readonly logger: Logger;
-  /** Time between the starts of two collections; MUST be > 0 (config `monitor.telemetryInterval`). */
+  /**
+   * For a transport without inputs (`collect()` only): time between the starts of two collections;
+   * MUST be > 0 (config `monitor.telemetryInterval`). Inputs keep their own intervals.
+   */
   readonly intervalMs: number;
-  /** Deadline of one collection; its signal is aborted at it. `<= 0`: no deadline (config `monitor.telemetryTimeout`). */
+  /** For a transport without inputs: the deadline of one collection; `<= 0`: none (config `monitor.telemetryTimeout`). */
   readonly timeoutMs: number;
 }
 
+/** The name a `collect()`-only transport's collections are reported under. */
+const COLLECT = 'collect';
+
 /**
  * Reads device telemetry from one target's transport over the monitor's kept connection and emits
- * each collection as a `telemetry` event (the MetricsHub turns it into metrics).
+ * each run as a `telemetry` event (the MetricsHub turns it into metrics).
  *
- * - Collects only while the monitor is connected: the first collection right after the target
- *   connects, then one every `intervalMs` (measured start to start). While the target is down it
- *   waits for the monitor to be connected again and collects at once.
- * - Each collection runs under `timeoutMs`: at the deadline its signal is aborted and it counts as a
- *   failed collection (reason `timeout`), not as a loss: a hung peer is the probe's call.
- * - A collection that rejects emits `outcome: 'failed'` with the error's reason; connection-class
- *   errors are also reported to the monitor (`reportCommandError`), which then reconnects.
- * - All waits use the injected Clock. `stop()` ends the loop promptly in any phase; it is safe twice
- *   and before `start()`. A collector is single-use.
+ * - A transport with inputs (`telemetryInputs()`) has each input scheduled on its own: its first
+ *   run right after the target connects, then one every `input.intervalMs` (start to start), each
+ *   under `input.timeoutMs`. A transport with only `collect()` is one pseudo-input, `collect`,
+ *   every `intervalMs` under `timeoutMs`.
+ * - Runs happen only while the monitor is connected; while the target is down each input waits
+ *   for the next connection and runs at once.
+ * - A run past its deadline is a failed run (reason `timeout`), not a loss: a hung peer is the
+ *   probe's call. A run that rejects emits `outcome: 'failed'` with the error's reason;
+ *   connection-class errors are also reported to the monitor, which then reconnects.
+ * - An input whose run rejects `UNSUPPORTED` (the device does not know its commands) is disabled
+ *   for the rest of that connection: one log line, one `unsupported` event, and it tries again
+ *   after the next connect (the device may have been upgraded).
+ * - All waits use the injected Clock. `stop()` ends every loop promptly; it is safe twice and
+ *   before `start()`. A collector is single-use.
  *
  * @internal
  */
 export class TelemetryCollector {
   private readonly stopController = new AbortController();
-  private loop: Promise<void> | undefined;
+  private loops: Promise<void>[] | undefined;
   private stopPromise: Promise<void> | undefined;
 
   constructor(private readonly options: TelemetryCollectorOptions) {
-    if (!(options.intervalMs > 0) || !Number.isFinite(options.intervalMs)) {
+    if (!hasInputs(options.source) && !(options.intervalMs > 0 && Number.isFinite(options.intervalMs))) {
       throw new AgentError(ErrorCode.CONFIG, `target ${options.target}: telemetry interval must be > 0: value was ${String(options.intervalMs)}`);
     }
   }
 
-  /** Begins the collection loop and returns at once. A second call, or one after `stop()`, is a no-op. */
+  /** Begins the collection loops and returns at once. A second call, or one after `stop()`, is a no-op. */
   start(): void {
-    if (this.loop || this.stopController.signal.aborted) return;
-    this.loop = this.run();
+    if (this.loops || this.stopController.signal.aborted) return;
+    const { source, intervalMs, timeoutMs } = this.options;
+    const inputs: readonly TelemetryInput[] = hasInputs(source)
+      ? source.telemetryInputs()
+      : [{ name: COLLECT, intervalMs, timeoutMs, collect: async (signal) => readingOf(await source.collect!(signal)) }];
+    this.loops = inputs.map((input) => this.run(input));
   }
 
-  /** Aborts a wait or a collection in flight and resolves when the loop has ended. Safe twice and before `start()`. */
+  /** Aborts every wait or run in flight and resolves when the loops have ended. Safe twice and before `start()`. */
   stop(): Promise<void> {
     if (!this.stopPromise) {
       this.stopController.abort(new TransportError(ErrorCode.ABORTED, `telemetry collector for ${this.options.target} stopped`));
-      this.stopPromise = this.loop ?? Promise.resolve();
+      this.stopPromise = Promise.all(this.loops ?? []).then(() => undefined);
     }
     return this.stopPromise;
   }
 
-  private async run(): Promise<void> {
-    const { clock, connection, intervalMs } = this.options;
+  private async run(input: TelemetryInput): Promise<void> {
+    const { clock, connection, logger } = this.options;
     const signal = this.stopController.signal;
+    const interval = input.intervalMs > 0 && Number.isFinite(input.intervalMs) ? input.intervalMs : this.options.intervalMs;
     try {
       while (!signal.aborted) {
         if (!connection.isConnected()) await connection.whenState('connected', signal);
         const startedAt = clock.now();
-        await this.collectOnce(signal);
-        await clock.sleep(Math.max(0, startedAt + intervalMs - clock.now()), signal);
+        const supported = await this.collectOnce(input, signal);
+        if (!supported) {
+          // Disabled for this connection: try again on the next one.
+          await connection.whenState(['disconnected', 'connecting', 'failed'], signal);
+          continue;
+        }
+        await clock.sleep(Math.max(0, startedAt + interval - clock.now()), signal);
       }
     } catch (err) {
       // A stop (ours, or the monitor's: whenState rejects) ends the loop; anything else is a bug worth a line.
-      if (!signal.aborted) this.options.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'telemetry collection loop ended');
+      if (!signal.aborted) logger.warn({ input: input.name, err: err instanceof Error ? err.message : String(err) }, 'telemetry collection loop ended');
     }
   }
 
-  private async collectOnce(signal: AbortSignal): Promise<void> {
-    const { target, clock, events, source, timeoutMs, connection } = this.options;
+  /** One run of `input`. Resolves false when the device does not support it (disable for this connection). */
+  private async collectOnce(input: TelemetryInput, signal: AbortSignal): Promise<boolean> {
+    const { target, clock, events, timeoutMs, connection, logger } = this.options;
+    const deadline = input.timeoutMs > 0 ? input.timeoutMs : timeoutMs;
     const at = clock.now();
-    let samples: readonly TelemetrySample[];
+    let reading: TelemetryReading;
     try {
-      samples = await withDeadline(
+      reading = await withDeadline(
         clock,
-        timeoutMs,
+        deadline,
         signal,
-        (s) => source.collect(s),
-        () => new TransportError(ErrorCode.TIMEOUT, `telemetry collection got no answer within ${timeoutMs} ms`),
+        (s) => input.collect(s),
+        () => new TransportError(ErrorCode.TIMEOUT, `telemetry input ${input.name} got no answer within ${deadline} ms`),
       );
-      if (!Array.isArray(samples)) throw new TransportError(ErrorCode.PROTOCOL, 'telemetry collection returned no list of samples');
+      if (!reading || !Array.isArray(reading.samples)) throw new TransportError(ErrorCode.PROTOCOL, `telemetry input ${input.name} returned no list of samples`);
     } catch (err) {
-      if (signal.aborted) return; // stopped mid-collection: not the device's failure
+      if (signal.aborted) return true; // stopped mid-run: not the device's failure
       connection.reportCommandError(err);
       const error = TransportError.from(err);
-      this.options.logger.debug({ code: error.code, err: error.message }, 'telemetry collection failed');
-      events.emit({ type: 'telemetry', target, at, outcome: 'failed', durationMs: clock.now() - at, samples: [], reason: error.reason });
-      return;
+      const durationMs = clock.now() - at;
+      if (error.code === ErrorCode.UNSUPPORTED) {
+        logger.info({ input: input.name, err: error.message }, `telemetry input ${input.name} disabled for this connection: the device does not support it`);
+        events.emit({ type: 'telemetry', target, at, input: input.name, outcome: 'unsupported', durationMs, samples: [], reason: error.reason, message: error.message });
+        return false;
+      }
+      logger.debug({ input: input.name, code: error.code, err: error.message }, `telemetry input ${input.name} failed`);
+      events.emit({ type: 'telemetry', target, at, input: input.name, outcome: 'failed', durationMs, samples: [], reason: error.reason, message: error.message });
+      return true;
     }
-    events.emit({ type: 'telemetry', target, at, outcome: 'ok', durationMs: clock.now() - at, samples });
+    events.emit({
+      type: 'telemetry',
+      target,
+      at,
+      input: input.name,
+      outcome: 'ok',
+      durationMs: clock.now() - at,
+      samples: reading.samples,
+      ...(Number.isFinite(reading.bytesRead) ? { bytesRead: reading.bytesRead } : {}),
+      ...(reading.rejected && reading.rejected.length > 0 ? { rejected: reading.rejected } : {}),
+    });
+    return true;
   }
+}
+
+function hasInputs(source: TelemetrySource): source is TelemetrySource & { telemetryInputs(): readonly TelemetryInput[] } {
+  return typeof (source as { telemetryInputs?: unknown }).telemetryInputs === 'function';
+}
+
+function readingOf(samples: readonly TelemetrySample[]): TelemetryReading {
+  return { samples, bytesRead: Number.NaN };
 }

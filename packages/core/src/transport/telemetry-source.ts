@@ -56,20 +56,29 @@ export interface TelemetryInput {
 }
 
 /**
- * Optional transport add-on: reads device telemetry (system resource, disk traffic, ...) over the
- * kept connection. `collect` MUST honour its signal (the agent's collection deadline), MUST NOT open
- * a new connection, and MUST reject with a TransportError: connection-class errors count as a loss
- * of the connection, `COMMAND` errors (the device refused a command) only as a failed collection.
- * It SHOULD return what it could read when one of several commands fails, and reject only when
- * nothing could be read.
+ * Optional transport add-on: reads device telemetry over the kept connection, in either of two
+ * shapes (a transport SHOULD offer inputs; `collect` is the simple form):
+ *
+ * - `telemetryInputs()`: named {@link TelemetryInput}s, each scheduled by the agent on its own
+ *   interval and deadline (the rds-ssh transport's system, health, raid, drives, ...). MUST return
+ *   the same objects on every call.
+ * - `collect(signal)`: everything in one go, every `monitor.telemetryInterval`. MUST honour its
+ *   signal, MUST NOT open a new connection, and MUST reject with a TransportError:
+ *   connection-class errors count as a loss of the connection, `COMMAND` errors (the device
+ *   refused a command) only as a failed collection. It SHOULD return what it could read when one of
+ *   several commands fails, and reject only when nothing could be read.
+ *
+ * When both exist the agent schedules the inputs; `collect` is then for one-shot callers.
  *
  * @public
  */
 export interface TelemetrySource {
-  collect(signal: AbortSignal): Promise<readonly TelemetrySample[]>;
+  telemetryInputs?(): readonly TelemetryInput[];
+  collect?(signal: AbortSignal): Promise<readonly TelemetrySample[]>;
 }
 
 /** @public */
 export function isTelemetrySource(t: Transport): t is Transport & TelemetrySource {
-  return typeof (t as Partial<TelemetrySource>).collect === 'function';
+  const s = t as TelemetrySource;
+  return typeof s.telemetryInputs === 'function' || typeof s.collect === 'function';
 }

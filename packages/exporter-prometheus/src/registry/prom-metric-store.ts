@@ -1,8 +1,4 @@
-// A render yields to pending I/O (scrapes, probe answers) between chunks: a turn of the event loop,
-// not a wait in time, so it is not the Clock's business.
-// eslint-disable-next-line no-restricted-syntax
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { METRIC_CATALOG, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
+import { METRIC_CATALOG, yieldToEventLoop, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ByteWriter } from './byte-writer.js';
 import { formatValue, labelText, openMetricsFamilyName, openMetricsHeader, textHeader } from './exposition-text.js';

@@ -9,7 +9,8 @@ import { parseRate, parseRouterOsBoolean, parseRouterOsDuration, parseRouterOsNu
 import { findRouterOsError } from './error-text.js';
 import { parseSystemResource } from './system-resource.js';
 import { trafficSlots } from './disk-slots.js';
-import { diskSamples, systemSamples } from '../transport/telemetry-samples.js';
+import { systemSamples } from '../inputs/system.js';
+import { diskSamples } from '../inputs/traffic.js';
 
 const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
 

@@ -72,3 +72,75 @@ export function parseRouterOsBoolean(text: string): boolean | undefined {
   if (t === 'no' || t === 'false') return false;
   return undefined;
 }
+
+/** A whole number with optional `,` or space thousands separators (`4,203`, `1 562 806 656`, `105`). */
+export function parseCount(text: string): number | undefined {
+  const t = text.trim();
+  if (t === '' || t.length > 40) return undefined;
+  let digits = '';
+  let group = -1; // digits since the last separator; -1 before the first separator
+  let sep = '';
+  for (let i = 0; i < t.length; i++) {
+    const c = t[i]!;
+    if (c >= '0' && c <= '9') {
+      digits += c;
+      if (group >= 0) group++;
+      continue;
+    }
+    if ((c === ',' || c === ' ') && digits.length > 0 && (sep === '' || sep === c) && (group === -1 ? digits.length <= 3 : group === 3)) {
+      sep = c;
+      group = 0;
+      continue;
+    }
+    return undefined;
+  }
+  if (digits === '' || (group !== -1 && group !== 3)) return undefined;
+  const n = Number(digits);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `33`, `33C`, `33 C`, `33°C`, `33 Celsius`, `-5`, `43.5` -> degrees Celsius. */
+export function parseCelsius(text: string): number | undefined {
+  let t = text.trim();
+  for (const suffix of [' Celsius', 'Celsius', '°C', ' C', 'C']) {
+    if (t.endsWith(suffix)) {
+      t = t.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return parseRouterOsNumber(t);
+}
+
+const CRITICAL_WARNING_BITS: Readonly<Record<string, number>> = {
+  'spare-space': 0x01,
+  spare: 0x01,
+  temperature: 0x02,
+  'reliability-degraded': 0x04,
+  reliability: 0x04,
+  'read-only': 0x08,
+  'volatile-backup-failed': 0x10,
+  'volatile-backup': 0x10,
+};
+
+/**
+ * NVMe critical warning as its bit field (0..255): `0x00` / `0x04` (smartctl), `0` / `4`, or the
+ * RouterOS word list (`temperature,read-only`; `none` / `no` for 0). Else undefined.
+ */
+export function parseCriticalWarning(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === 'none' || t === 'no' || t === 'ok') return 0;
+  if (/^0x[0-9a-f]{1,2}$/.test(t)) return Number.parseInt(t.slice(2), 16);
+  if (/^\d{1,3}$/.test(t)) {
+    const n = Number(t);
+    return n <= 255 ? n : undefined;
+  }
+  if (t.length > 200) return undefined;
+  let bits = 0;
+  for (const word of t.split(/[,\s]+/)) {
+    if (word === '') continue;
+    const bit = CRITICAL_WARNING_BITS[word];
+    if (bit === undefined || !Object.hasOwn(CRITICAL_WARNING_BITS, word)) return undefined;
+    bits |= bit;
+  }
+  return bits;
+}

@@ -122,6 +122,17 @@ export function execCommand(client: Client, command: string, options: ExecOption
   });
 }
 
+/**
+ * True when `err` is the device refusing to open a channel (`Channel open failure`), as opposed to
+ * refusing the exec on an open channel (`Unable to exec`): the former can be the device's session
+ * limit (sshd `MaxSessions`) while other channels are busy.
+ */
+export function isChannelOpenFailure(err: unknown): boolean {
+  if (!(err instanceof TransportError) || err.code !== ErrorCode.UNHEALTHY) return false;
+  const cause: unknown = err.cause;
+  return cause instanceof Error && /Channel open failure/i.test(cause.message);
+}
+
 function closeChannel(channel: ClientChannel | undefined): void {
   if (!channel) return;
   try {

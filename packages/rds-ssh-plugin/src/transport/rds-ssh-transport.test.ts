@@ -134,7 +134,7 @@ describe('connect and host-key verification', () => {
     const out = await t.run('/system identity print');
     assert.ok(!out.includes('\r'), 'CRLF normalised');
     assert.match(out, /^\s*name: \S+\n/);
-    assert.deepEqual(t.describe(), { host_key_verification: 'pinned', probe_mode: 'command' });
+    assert.deepEqual(t.describe(), { host: '127.0.0.1', port: String(sim.port), host_key_verification: 'pinned', probe_mode: 'command' });
   });
 
   test('host key mismatch: never authenticates, permanent error, security event logged', async () => {
@@ -432,10 +432,12 @@ describe('probe', () => {
 // ---- command runner -------------------------------------------------------------------------------------
 
 describe('run', () => {
-  test('RouterOS error text, stderr and a missing exit status are COMMAND errors; the connection stays usable', async () => {
+  test('RouterOS error text, stderr and a missing exit status are COMMAND errors; an unknown command is UNSUPPORTED; the connection stays usable', async () => {
     const { t } = make();
     await t.connect(signal());
-    await assert.rejects(t.run('/bogus'), (e: unknown) => isCode(ErrorCode.COMMAND)(e) && /bad command name/.test((e as Error).message));
+    // The device does not know the command (an older RouterOS, a package not installed): not a refusal of this call only.
+    await assert.rejects(t.run('/bogus'), (e: unknown) => isCode(ErrorCode.UNSUPPORTED)(e) && /bad command name/.test((e as Error).message));
+    sim.setCommandHandler('/x arg', () => 'expected end of command (line 1 column 9)\r\n');
     sim.setCommandHandler('/x stderr', () => ({ stdout: '', stderr: 'oops', exitCode: 1 }));
     sim.setCommandHandler('/x noexit', () => ({ stdout: 'partial\r\n', exitCode: null }));
     sim.setCommandHandler('/x later', () => ({ stdout: '  name: a\r\nfailure: not allowed by device-mode (/system/scheduler/add; line 1)\r\n' }));
@@ -443,8 +445,9 @@ describe('run', () => {
       await assert.rejects(t.run('/x stderr'), isCode(ErrorCode.COMMAND));
       await assert.rejects(t.run('/x noexit'), isCode(ErrorCode.COMMAND));
       await assert.rejects(t.run('/x later'), (e: unknown) => isCode(ErrorCode.COMMAND)(e) && /device-mode/.test((e as Error).message));
+      await assert.rejects(t.run('/x arg'), isCode(ErrorCode.UNSUPPORTED));
     } finally {
-      for (const c of ['/x stderr', '/x noexit', '/x later']) sim.setCommandHandler(c, undefined);
+      for (const c of ['/x stderr', '/x noexit', '/x later', '/x arg']) sim.setCommandHandler(c, undefined);
     }
     assert.equal((await t.run(':put 1')).trim(), '1');
   });

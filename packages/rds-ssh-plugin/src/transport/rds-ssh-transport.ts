@@ -5,29 +5,33 @@ import type { Client as SshClient, ConnectConfig } from 'ssh2';
 import {
   ErrorCode,
   TransportError,
+  isConnectionError,
   type CommandRunner,
   type ProbeResult,
   type RunOptions,
+  type TelemetryInput,
+  type TelemetryReading,
   type TelemetrySample,
   type TelemetrySource,
   type Transport,
   type TransportContext,
   type TransportDescriber,
+  abortedError,
+  linkSignals,
 } from '@rds-agent/core';
 import type { RdsSshConfig } from '../config.js';
 import { classifySshError } from '../errors/classify.js';
 import { fingerprintOf, keyTypeOf } from '../host-key/fingerprint.js';
 import { knownHostsName, parseKnownHosts } from '../host-key/known-hosts.js';
-import { trafficSlots } from '../routeros/disk-slots.js';
-import { parseDiskTraffic } from '../routeros/disk-traffic.js';
-import { findRouterOsError } from '../routeros/error-text.js';
-import { parsePrintDetail } from '../routeros/print-detail.js';
-import { assertSlotName } from '../routeros/quote.js';
-import { parseSystemResource } from '../routeros/system-resource.js';
-import { execCommand, type ExecResult } from '../runner/exec-command.js';
-import { Semaphore } from '../runner/semaphore.js';
+import { createRouterOsInputs } from '../inputs/create-inputs.js';
+import type { InputSettings } from '../inputs/input-settings.js';
+import type { RouterOsInput } from '../inputs/routeros-input.js';
+import { RouterOsSession } from '../inputs/routeros-session.js';
+import { findRouterOsError, isUnsupportedCommandError } from '../routeros/error-text.js';
+import { redactSecrets } from '../routeros/secret-fields.js';
+import { ChannelGate, type ChannelKind } from '../runner/channel-gate.js';
+import { execCommand, isChannelOpenFailure, type ExecResult } from '../runner/exec-command.js';
 import { SecretFiles } from './secret-files.js';
-import { diskSamples, systemSamples } from './telemetry-samples.js';
 
 const { Client } = ssh2;
 
@@ -46,16 +50,22 @@ interface Connection {
   readonly socket: Socket;
   /** Aborted when the connection ends: stops the keepalive loop, channel waits and running commands. */
   readonly life: AbortController;
-  readonly channels: Semaphore;
-  /** Channel opens are serialised: RouterOS handles concurrent session creation badly. */
-  readonly opening: Semaphore;
+  /** Caps and orders the exec channels; opens them one at a time; gives probes priority. */
+  readonly gate: ChannelGate;
   established: boolean;
   /** Set when the transport itself is ending the connection: no onLost then. */
   closing: boolean;
   lost?: TransportError;
   keepalive: 'unknown' | 'supported' | 'unsupported';
-  /** Slots found by `/disk print detail` on this connection (discovery runs once per connection). */
-  discoveredSlots?: readonly string[];
+  /** What the telemetry inputs learned about the device on this connection (JSON support, packages, ...). */
+  session?: RouterOsSession;
+}
+
+/** One configured input, and the stable {@link TelemetryInput} the agent schedules. */
+interface ConfiguredInput {
+  readonly input: RouterOsInput;
+  readonly settings: InputSettings;
+  readonly telemetry: TelemetryInput;
 }
 
 /** Private ssh2 client internals used for a keepalive round-trip with a reply callback (ssh2 1.17 pinned). */
@@ -78,19 +88,43 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   private lastCommandProbeAt = Number.NEGATIVE_INFINITY;
   private insecureWarned = false;
   private keepaliveSupported: boolean | undefined;
+  private readonly inputs: readonly ConfiguredInput[];
+  private readonly inputList: readonly TelemetryInput[];
 
   constructor(
     private readonly config: Readonly<RdsSshConfig>,
     private readonly context: TransportContext,
   ) {
     this.secrets = new SecretFiles(context.logger, context.target);
+    this.inputs = createRouterOsInputs(config).map(({ input, settings }) => ({
+      input,
+      settings,
+      telemetry: Object.freeze({
+        name: input.name,
+        intervalMs: settings.interval,
+        timeoutMs: settings.timeout,
+        collect: (signal: AbortSignal) => this.collectInput(input, signal),
+      }),
+    }));
+    this.inputList = Object.freeze(this.inputs.map((i) => i.telemetry));
   }
 
   describe(): Readonly<Record<string, string>> {
     return {
+      host: this.config.host,
+      port: String(this.config.port),
       host_key_verification: this.config.insecureSkipHostKeyCheck ? 'disabled' : 'pinned',
       probe_mode: this.probeMode(),
     };
+  }
+
+  /**
+   * The enabled RouterOS inputs (`options.inputs`), the same objects on every call. Each
+   * `collect` runs on the connection current at the call (rejecting `NOT_CONNECTED` when there is
+   * none) and never opens one; see {@link TelemetryInput} for the errors.
+   */
+  telemetryInputs(): readonly TelemetryInput[] {
+    return this.inputList;
   }
 
   /** The probe mode in use: `keepalive+command` only when keepalives are on and the peer answered them. */
@@ -117,7 +151,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       const conn = await this.open(attempt.signal);
       try {
         if (this.config.keepaliveInterval > 0) await this.calibrateKeepalive(conn, attempt.signal);
-        if (attempt.signal.aborted) throw abortError(attempt.signal, 'connect');
+        if (attempt.signal.aborted) throw abortedError(attempt.signal, 'connect');
         if (conn.lost) throw conn.lost;
       } catch (err) {
         this.teardown(conn, classifySshError(err));
@@ -168,72 +202,83 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 
   /**
-   * Reads device telemetry over the kept connection, one command at a time:
-   * `/system resource print`, then `/disk monitor-traffic <slot> once` per slot (`telemetryDisks`,
-   * or the slots `/disk print detail` lists, discovered once per connection), at most
-   * `telemetryMaxDisks` slots. A command the device refuses (`COMMAND`) is skipped and logged at
-   * debug; the call rejects with the first such error only when nothing at all could be read.
-   * Connection-class errors, and the aborted `signal` (its TransportError reason, else `ABORTED`),
-   * reject at once.
+   * Runs every enabled input once, one after the other, each under its own timeout, and returns
+   * their samples together (for callers that collect in one go; the agent schedules
+   * {@link telemetryInputs} one by one). An input the device refuses or does not support, or that
+   * passes its timeout, is skipped and logged at debug; the call rejects with the first such error
+   * only when nothing at all could be read. Connection-class errors, and the aborted `signal` (its
+   * TransportError reason, else `ABORTED`), reject at once.
    */
   async collect(signal: AbortSignal): Promise<readonly TelemetrySample[]> {
     const conn = this.live();
-    const link = linkSignals([signal, conn.life.signal], (s) =>
-      s === signal ? abortError(signal, 'telemetry collection') : conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed during telemetry collection'),
-    );
     const samples: TelemetrySample[] = [];
     let firstError: TransportError | undefined;
-    /** Runs one read; COMMAND errors are noted and skipped, anything else ends the collection. */
-    const attempt = async (what: string, read: () => Promise<readonly TelemetrySample[]>): Promise<void> => {
+    for (const { input, settings } of this.inputs) {
+      if (signal.aborted) throw abortedError(signal, 'telemetry collection');
+      const deadline = new AbortController();
+      const timeout = new TransportError(ErrorCode.TIMEOUT, `telemetry input ${input.name} got no answer within ${settings.timeout} ms`);
+      this.context.clock.sleep(settings.timeout, deadline.signal).then(
+        () => deadline.abort(timeout),
+        () => undefined,
+      );
+      const link = linkSignals([signal, deadline.signal], (s) => (s === signal ? abortedError(signal, 'telemetry collection') : timeout));
       try {
-        samples.push(...(await read()));
+        samples.push(...(await this.collectOn(conn, input, link.signal)).samples);
       } catch (err) {
+        if (signal.aborted) throw abortedError(signal, 'telemetry collection');
+        if (conn.lost) throw conn.lost;
         const e = classifySshError(err);
-        // Once aborted, the abort reason wins over whatever the interrupted command reported.
-        if (link.signal.aborted) throw link.signal.reason as TransportError;
-        if (e.code !== ErrorCode.COMMAND) throw e;
+        // (a boolean, not the type guard: the guard would narrow `e` to never below)
+        const lostConnection: boolean = isConnectionError(e);
+        if (lostConnection) throw e;
         firstError ??= e;
-        this.context.logger.debug({ target: this.context.target, telemetry: what, code: e.code, err: e.message }, `telemetry: ${what} skipped`);
+        this.context.logger.debug({ target: this.context.target, telemetry: input.name, code: e.code, err: e.message }, `telemetry: ${input.name} skipped`);
+      } finally {
+        link.dispose();
+        deadline.abort();
       }
-    };
-    try {
-      await attempt('system resource', async () => {
-        const found = systemSamples(parseSystemResource(await this.runOn(conn, '/system resource print', { signal: link.signal })));
-        if (found.length === 0) throw unreadable('/system resource print');
-        return found;
-      });
-      let slots: readonly string[] = [];
-      await attempt('disk discovery', async () => {
-        slots = await this.telemetrySlots(conn, link.signal);
-        return [];
-      });
-      for (const slot of slots.slice(0, this.config.telemetryMaxDisks)) {
-        await attempt(`disk ${slot}`, async () => {
-          const command = `/disk monitor-traffic ${assertSlotName(slot)} once`;
-          const found = diskSamples(slot, parseDiskTraffic(await this.runOn(conn, command, { signal: link.signal })));
-          if (found.length === 0) throw unreadable(command);
-          return found;
-        });
-      }
-    } finally {
-      link.dispose();
     }
     if (samples.length === 0 && firstError) throw firstError;
     return samples;
   }
 
-  /** `telemetryDisks` when set; else the slots `/disk print detail` lists, read once per connection. */
-  private async telemetrySlots(conn: Connection, signal: AbortSignal): Promise<readonly string[]> {
-    if (this.config.telemetryDisks.length > 0) return this.config.telemetryDisks;
-    if (conn.discoveredSlots) return conn.discoveredSlots;
-    const slots = trafficSlots(parsePrintDetail(await this.runOn(conn, '/disk print detail', { signal })));
-    conn.discoveredSlots = slots;
-    this.context.logger.debug({ target: this.context.target, slots }, `telemetry: ${slots.length} disk slot(s) discovered`);
-    return slots;
+  /** One input on the current connection. */
+  private async collectInput(input: RouterOsInput, signal: AbortSignal): Promise<TelemetryReading> {
+    return this.collectOn(this.live(), input, signal);
   }
 
-  /** `run` bound to one connection: a collection never drifts onto a newer connection mid-way. */
-  private async runOn(conn: Connection, command: string, options: RunOptions = {}): Promise<string> {
+  /** One input on `conn`: the connection's end aborts it with the connection's error. */
+  private async collectOn(conn: Connection, input: RouterOsInput, signal: AbortSignal): Promise<TelemetryReading> {
+    if (conn.lost) throw conn.lost;
+    const link = linkSignals([signal, conn.life.signal], (s) =>
+      s === signal ? abortedError(signal, `telemetry input ${input.name}`) : conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed during telemetry collection'),
+    );
+    try {
+      return await input.collect(this.sessionOf(conn), link.signal);
+    } catch (err) {
+      // Once aborted, the abort reason wins over whatever the interrupted command reported.
+      if (link.signal.aborted) throw link.signal.reason as TransportError;
+      throw classifySshError(err);
+    } finally {
+      link.dispose();
+    }
+  }
+
+  /** The inputs' view of `conn`, made on first use: what it learns lives as long as the connection. */
+  private sessionOf(conn: Connection): RouterOsSession {
+    conn.session ??= new RouterOsSession(
+      { run: (command, options) => this.runOn(conn, command, { signal: options.signal }, 'telemetry') },
+      { clock: this.context.clock, logger: this.context.logger, target: this.context.target },
+    );
+    return conn.session;
+  }
+
+  /**
+   * `run` bound to one connection: a collection never drifts onto a newer connection mid-way.
+   * RouterOS error text rejects with `UNSUPPORTED` when it says the device does not know the
+   * command (`bad command name`, `no such command`, `expected end of command`), else `COMMAND`.
+   */
+  private async runOn(conn: Connection, command: string, options: RunOptions = {}, kind: ChannelKind = 'command'): Promise<string> {
     if (conn.lost) throw conn.lost;
     const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
     const timer = new AbortController();
@@ -245,16 +290,16 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
           ? timeout
           : s === conn.life.signal
             ? conn.lost ?? new TransportError(ErrorCode.NOT_CONNECTED, 'connection closed while a command ran')
-            : abortError(s, 'command'),
+            : abortedError(s, 'command'),
     );
     this.context.clock.sleep(timeoutMs, link.signal).then(
       () => timer.abort(),
       () => undefined,
     );
     try {
-      const result = await this.exec(conn, command, link.signal);
+      const result = await this.exec(conn, command, link.signal, kind);
       const problem = commandProblem(result);
-      if (problem) throw new TransportError(ErrorCode.COMMAND, `${preview(command)}: ${problem}`);
+      if (problem) throw new TransportError(problem.unsupported ? ErrorCode.UNSUPPORTED : ErrorCode.COMMAND, `${preview(command)}: ${problem.message}`);
       return result.stdout;
     } finally {
       link.dispose();
@@ -275,7 +320,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
     const { config, context } = this;
     const auth = await this.readCredentials();
     const accepted = await this.acceptedFingerprints();
-    if (signal.aborted) throw abortError(signal, 'connect');
+    if (signal.aborted) throw abortedError(signal, 'connect');
 
     const socket = new Socket();
     socket.setNoDelay(true); // Nagle would delay every command after the first by ~40 ms
@@ -285,8 +330,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       client,
       socket,
       life: new AbortController(),
-      channels: new Semaphore(config.maxChannels),
-      opening: new Semaphore(1),
+      gate: new ChannelGate(config.maxChannels, context.clock),
       established: false,
       closing: false,
       keepalive: 'unknown',
@@ -308,7 +352,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
         this.teardown(conn, err);
         reject(err);
       };
-      const onAbort = (): void => fail(abortError(signal, 'connect'));
+      const onAbort = (): void => fail(abortedError(signal, 'connect'));
       const cleanup = (): void => {
         signal.removeEventListener('abort', onAbort);
         deadline.abort();
@@ -443,8 +487,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   private teardown(conn: Connection, reason: TransportError): void {
     if (!conn.lost) conn.closing = true;
     if (!conn.life.signal.aborted) conn.life.abort(reason);
-    conn.channels.drain(reason);
-    conn.opening.drain(reason);
+    conn.gate.drain(reason);
     const { client, socket } = conn;
     client.removeAllListeners();
     // ssh2 may still emit 'error' while the socket dies; an unhandled 'error' would crash the agent.
@@ -459,24 +502,39 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 
   /**
-   * `probe: true` skips the `maxChannels` cap (a probe must not queue behind slow commands and be
-   * mistaken for a hung peer) but still opens its channel in turn with every other open.
+   * Runs `command` on its own channel. Channels open one at a time through the connection's gate:
+   * a probe skips the `maxChannels` cap (it must not queue behind slow commands and be mistaken for
+   * a hung peer) and goes before waiting commands. When the device refuses a channel while others
+   * of ours are open (sshd `MaxSessions`), that is its session limit, not a dead session: the call
+   * waits for a channel to close and tries again (a waiting probe preempts telemetry channels).
    */
-  private async exec(conn: Connection, command: string, signal: AbortSignal, probe = false): Promise<ExecResult> {
-    const release = probe ? () => undefined : await conn.channels.acquire(signal);
-    try {
-      const releaseOpening = await conn.opening.acquire(signal);
-      return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal, onOpened: releaseOpening });
-    } finally {
-      release();
+  private async exec(conn: Connection, command: string, signal: AbortSignal, kind: ChannelKind): Promise<ExecResult> {
+    for (;;) {
+      const lease = await conn.gate.acquire(kind, signal);
+      const link = kind === 'telemetry' ? linkSignals([signal, lease.signal], (s) => (s === lease.signal ? (lease.signal.reason as unknown) : abortedError(s, 'command'))) : undefined;
+      try {
+        return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal: link?.signal ?? signal, onOpened: lease.opened });
+      } catch (err) {
+        if (!signal.aborted && isChannelOpenFailure(err) && lease.refusedByDevice()) {
+          this.context.logger.debug(
+            { target: this.context.target, channels: conn.gate.open, limit: conn.gate.limit, kind },
+            'the device refused a channel while others were open: waiting for one (its session limit)',
+          );
+          continue;
+        }
+        throw err;
+      } finally {
+        link?.dispose();
+        lease.release();
+      }
     }
   }
 
   /** Health means a command answered: exec refusals, stderr with a non-zero exit or RouterOS errors are UNHEALTHY. */
   private async commandProbe(conn: Connection, signal: AbortSignal): Promise<void> {
-    const result = await this.exec(conn, this.config.probeCommand, signal, true);
+    const result = await this.exec(conn, this.config.probeCommand, signal, 'probe');
     const problem = commandProblem(result);
-    if (problem) throw new TransportError(ErrorCode.UNHEALTHY, `probe command ${preview(this.config.probeCommand)} failed: ${problem}`);
+    if (problem) throw new TransportError(ErrorCode.UNHEALTHY, `probe command ${preview(this.config.probeCommand)} failed: ${problem.message}`);
   }
 
   /**
@@ -518,7 +576,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
    * time the command finished. Also proves, once, that commands run.
    */
   private async calibrateKeepalive(conn: Connection, signal: AbortSignal): Promise<void> {
-    const link = linkSignals([signal, conn.life.signal], (s) => abortError(s, 'connect'));
+    const link = linkSignals([signal, conn.life.signal], (s) => abortedError(s, 'connect'));
     try {
       const ping = this.ping(conn, link.signal);
       ping.promise.catch(() => undefined);
@@ -568,20 +626,18 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   }
 }
 
-/** Why a command's result is not a success, or undefined. RouterOS exit status alone is not trusted. */
-function commandProblem(result: ExecResult): string | undefined {
+/**
+ * Why a command's result is not a success, or undefined. RouterOS exit status alone is not
+ * trusted. Device text in the message is cut short and has credential values redacted.
+ */
+function commandProblem(result: ExecResult): { message: string; unsupported: boolean } | undefined {
   const routerOsError = findRouterOsError(result.stdout);
-  if (routerOsError) return `RouterOS error: ${routerOsError}`;
+  if (routerOsError) return { message: `RouterOS error: ${routerOsError}`, unsupported: isUnsupportedCommandError(routerOsError) };
   const stderr = result.stderr.trim();
-  if (stderr !== '') return `exit ${result.exitCode ?? 'none'}, stderr: ${stderr.slice(0, 200)}`;
-  if (result.exitCode === undefined) return result.exitSignal ? `killed by signal ${result.exitSignal}` : 'channel closed without an exit status';
-  if (result.exitCode !== 0) return `exit status ${result.exitCode}`;
+  if (stderr !== '') return { message: `exit ${result.exitCode ?? 'none'}, stderr: ${redactSecrets(stderr.slice(0, 200))}`, unsupported: false };
+  if (result.exitCode === undefined) return { message: result.exitSignal ? `killed by signal ${result.exitSignal}` : 'channel closed without an exit status', unsupported: false };
+  if (result.exitCode !== 0) return { message: `exit status ${result.exitCode}`, unsupported: false };
   return undefined;
-}
-
-/** Output the parser found nothing in: the device answered something else (another version, a refusal we do not know). */
-function unreadable(command: string): TransportError {
-  return new TransportError(ErrorCode.COMMAND, `${preview(command)}: no telemetry fields in the output`);
 }
 
 function preview(command: string): string {
@@ -593,44 +649,4 @@ function probeTimeout(signal: AbortSignal): TransportError {
   if (reason instanceof TransportError) return reason;
   // The monitor aborts a probe at its deadline: a peer that did not answer in time is hung.
   return new TransportError(ErrorCode.TIMEOUT, 'probe deadline passed: the peer did not answer', { cause: reason });
-}
-
-function abortError(signal: AbortSignal, what: string): TransportError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof TransportError) return reason;
-  return new TransportError(ErrorCode.ABORTED, `${what} aborted`, { cause: reason });
-}
-
-/**
- * One signal that aborts when any of `signals` does, with a reason chosen per source. `dispose()`
- * removes the listeners (no listener outlives the operation).
- */
-function linkSignals(signals: readonly AbortSignal[], reasonFor: (source: AbortSignal) => unknown): { signal: AbortSignal; dispose: () => void } {
-  const ctrl = new AbortController();
-  const listeners: [AbortSignal, () => void][] = [];
-  const dispose = (): void => {
-    for (const [s, l] of listeners) s.removeEventListener('abort', l);
-    listeners.length = 0;
-  };
-  for (const s of signals) {
-    if (s.aborted) {
-      ctrl.abort(reasonFor(s));
-      dispose();
-      return { signal: ctrl.signal, dispose: () => ctrl.abort() };
-    }
-    const l = (): void => {
-      ctrl.abort(reasonFor(s));
-      dispose();
-    };
-    listeners.push([s, l]);
-    s.addEventListener('abort', l, { once: true });
-  }
-  return {
-    signal: ctrl.signal,
-    dispose: () => {
-      dispose();
-      // Aborting the linked signal releases anything still waiting on it (e.g. a timeout sleep).
-      if (!ctrl.signal.aborted) ctrl.abort(new TransportError(ErrorCode.ABORTED, 'operation finished'));
-    },
-  };
 }
