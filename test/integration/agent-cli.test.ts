@@ -222,4 +222,46 @@ describe('rds-agent keyscan and check (against the RDS simulator)', () => {
     await down.refuseConnections(false);
     assert.equal(up.openConnections, 0, 'check closes every session');
   });
+
+  it('check runs every telemetry input once and prints what it read; a failing input fails the check and says why', async () => {
+    const file = join(tmp.dir, 'check-inputs.yaml');
+    await writeFile(file, `${FAST_SETTINGS}targets:\n${simTarget('up-1', up, upKey)}`);
+    const ok = await runCli(['check', '-c', file]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const lines = ok.stdout.split('\n').filter((l) => /^  [a-z]+ (ok|failed|unsupported) /.test(l));
+    for (const input of ['system', 'health', 'raid', 'drives', 'filesystems', 'exports', 'interfaces', 'traffic']) {
+      assert.ok(lines.some((l) => new RegExp(`^  ${input} ok \\([\\d.]+ ms\\): \\d+ samples`).test(l)), `${input} in:\n${lines.join('\n')}`);
+    }
+    assert.match(ok.stdout, /^    raidState\{slot="storage-pool",state="clean"\} 1$/m, 'the samples, telegraf --test style');
+    assert.doesNotMatch(ok.stdout, /password|secret/i, 'never a secret the device printed');
+
+    const fault = up.device.garbage(/\/system health/, 'random');
+    try {
+      const bad = await runCli(['check', '-c', file, '--json']);
+      assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+      assert.match(bad.stderr, /telemetry input\(s\) failed: up-1\/health/);
+      const result = JSON.parse(bad.stdout) as { targets: { state: string; inputs: { input: string; outcome: string; error: { reason: string } | null }[] }[] };
+      assert.equal(result.targets[0]!.state, 'up', 'the connection is fine');
+      const health = result.targets[0]!.inputs.find((i) => i.input === 'health')!;
+      assert.equal(health.outcome, 'failed');
+      assert.ok(health.error?.reason, 'says why');
+    } finally {
+      up.device.clearFault(fault);
+    }
+  });
+
+  it('check on an older RouterOS shows the inputs it lacks as unsupported, and passes', async () => {
+    const old = await startRdsSimulator({ device: { variant: 'no-rose-storage' } });
+    try {
+      const key = await writeClientKey(tmp.dir, 'old', old);
+      const file = join(tmp.dir, 'check-old.yaml');
+      await writeFile(file, `${FAST_SETTINGS}targets:\n${simTarget('old-1', old, key)}`);
+      const r = await runCli(['check', '-c', file]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^  raid unsupported /m);
+      assert.match(r.stdout, /^  system ok /m);
+    } finally {
+      await old.close();
+    }
+  });
 });

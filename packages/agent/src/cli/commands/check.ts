@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isTransportDescriber, TransportError, type Logger } from '@rds-agent/core';
+import { ErrorCode, isTelemetrySource, isTransportDescriber, TransportError, type Logger, type TelemetryInput, type TelemetrySample, type Transport } from '@rds-agent/core';
 import { silentLogger, SystemClock, SystemRandom, type ComponentRegistry, type TargetConfig } from '@rds-agent/core/host';
 import { keyscan, RDS_SSH_TRANSPORT } from '@rds-agent/rds-ssh-plugin';
 import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
@@ -16,6 +16,20 @@ export interface CheckResult {
   readonly hostKey: string | null;
   readonly labels: Readonly<Record<string, string>>;
   readonly error: { readonly code: string; readonly reason: string; readonly message: string } | null;
+  /** Each telemetry input run once over the checked connection (like `telegraf --test`). */
+  readonly inputs: readonly InputCheck[];
+}
+
+/** One telemetry input's run during `check`. */
+export interface InputCheck {
+  readonly input: string;
+  /** `unsupported`: the device does not know its commands (the agent disables it; not a failure). */
+  readonly outcome: 'ok' | 'failed' | 'unsupported';
+  readonly durationMs: number;
+  readonly bytesRead: number | null;
+  readonly samples: readonly TelemetrySample[];
+  readonly rejected: readonly { readonly reason: string; readonly count: number }[];
+  readonly error: { readonly code: string; readonly reason: string; readonly message: string } | null;
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
@@ -28,13 +42,14 @@ export async function checkTarget(tc: TargetConfig, registry: ComponentRegistry,
   const base = { target: tc.name, transport: tc.transport };
   const definition = registry.transport(tc.transport);
   if (!definition) {
-    return { ...base, state: 'down', connectMs: null, probeLatencyMs: null, hostKey: null, labels: {}, error: { code: 'RDS_AGENT_ERR_CONFIG', reason: 'config', message: `no plugin provides transport ${tc.transport}` } };
+    return { ...base, state: 'down', connectMs: null, probeLatencyMs: null, hostKey: null, labels: {}, inputs: [], error: { code: 'RDS_AGENT_ERR_CONFIG', reason: 'config', message: `no plugin provides transport ${tc.transport}` } };
   }
   const hostKey = tc.transport === RDS_SSH_TRANSPORT ? scanHostKey(tc) : Promise.resolve(null);
   let connectMs: number | null = null;
   let probeLatencyMs: number | null = null;
   let labels: Readonly<Record<string, string>> = {};
   let error: CheckResult['error'] = null;
+  let inputs: InputCheck[] = [];
   let transport;
   try {
     transport = definition.create(tc.options, { target: tc.name, logger, clock: new SystemClock(), random: new SystemRandom() });
@@ -45,13 +60,58 @@ export async function checkTarget(tc: TargetConfig, registry: ComponentRegistry,
     const probe = await transport.probe(AbortSignal.timeout(tc.monitor.probeTimeout));
     probeLatencyMs = round(probe.latencyMs ?? performance.now() - t1);
     if (isTransportDescriber(transport)) labels = transport.describe();
+    if (tc.monitor.telemetryInterval > 0) inputs = await checkInputs(transport, tc);
   } catch (err) {
     const te = TransportError.from(err);
     error = { code: te.code, reason: te.reason, message: te.message };
   } finally {
     await transport?.close().catch(() => undefined);
   }
-  return { ...base, state: error ? 'down' : 'up', connectMs, probeLatencyMs, hostKey: await hostKey, labels, error };
+  return { ...base, state: error ? 'down' : 'up', connectMs, probeLatencyMs, hostKey: await hostKey, labels, error, inputs };
+}
+
+/** Runs every telemetry input of the transport once, one after the other, each under its own deadline. */
+async function checkInputs(transport: Transport, tc: TargetConfig): Promise<InputCheck[]> {
+  if (!isTelemetrySource(transport)) return [];
+  const list: readonly TelemetryInput[] = transport.telemetryInputs
+    ? transport.telemetryInputs()
+    : [{ name: 'collect', intervalMs: tc.monitor.telemetryInterval, timeoutMs: tc.monitor.telemetryTimeout, collect: async (s) => ({ samples: await transport.collect!(s), bytesRead: Number.NaN }) }];
+  const out: InputCheck[] = [];
+  for (const input of list) {
+    const t0 = performance.now();
+    try {
+      const reading = await input.collect(AbortSignal.timeout(input.timeoutMs > 0 ? input.timeoutMs : 30_000));
+      out.push({
+        input: input.name,
+        outcome: 'ok',
+        durationMs: round(performance.now() - t0),
+        bytesRead: Number.isFinite(reading.bytesRead) ? reading.bytesRead : null,
+        samples: reading.samples,
+        rejected: reading.rejected ?? [],
+        error: null,
+      });
+    } catch (err) {
+      const te = TransportError.from(err);
+      out.push({
+        input: input.name,
+        outcome: te.code === ErrorCode.UNSUPPORTED ? 'unsupported' : 'failed',
+        durationMs: round(performance.now() - t0),
+        bytesRead: null,
+        samples: [],
+        rejected: [],
+        error: { code: te.code, reason: te.reason, message: te.message },
+      });
+    }
+  }
+  return out;
+}
+
+/** A sample as `telegraf --test` prints a point: the metric id, its labels and the value. */
+function sampleLine(s: TelemetrySample): string {
+  const labels = Object.entries(s.labels ?? {})
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+    .join(',');
+  return `    ${s.metric}${labels ? `{${labels}}` : ''} ${s.value}`;
 }
 
 async function scanHostKey(tc: TargetConfig): Promise<string | null> {
@@ -67,14 +127,19 @@ async function scanHostKey(tc: TargetConfig): Promise<string | null> {
 
 export const checkCommand: Command = defineCommand({
   name: 'check',
-  summary: 'connect to every target once and print a table; exit 1 if any is down',
+  summary: 'connect to every target once, run its telemetry inputs once, print what it read; exit 1 if any is down or an input fails',
   help: `Usage: rds-agent check -c <file> [--set key=value ...] [--json]
 
 Connects to every target once, the way the running agent would: the target's
 transport, connect under its connectTimeout, one liveness probe under its
-probeTimeout, then close. Prints one row per target: state, connect time,
-probe latency, the host key the peer presented (SSH targets; marked pinned /
-NOT pinned against the config) and the error when it failed.
+probeTimeout, every telemetry input once under its own timeout (unless
+monitor.telemetryInterval is 0), then close. Prints one row per target: state,
+connect time, probe latency, the host key the peer presented (SSH targets;
+marked pinned / NOT pinned against the config) and the error when it failed;
+then, per target, each input with what it read (metric, labels, value), the
+values it refused and why, or why it failed. An input the device does not
+support (an older RouterOS, no rose-storage) is shown as unsupported and does
+not fail the check.
 Like "telegraf --test": run it after editing a config, before a restart.
 
 Options:
@@ -84,7 +149,8 @@ Options:
   --debug               print stack traces with errors
   -h, --help            show this help
 
-Exit codes: 0 every target up, 1 at least one down, 2 invalid configuration.
+Exit codes: 0 every target up and every input read, 1 a target down or an input
+failed, 2 invalid configuration.
 `,
   options: { ...CONFIG_OPTIONS, json: { type: 'boolean' } },
   async execute(context) {
@@ -111,7 +177,19 @@ Exit codes: 0 every target up, 1 at least one down, 2 invalid configuration.
         ),
       );
       io.stdout.write(`${up}/${results.length} ${results.length === 1 ? 'target' : 'targets'} up\n`);
+      for (const r of results) {
+        if (r.inputs.length === 0) continue;
+        io.stdout.write(`\n${r.target}: telemetry inputs\n`);
+        for (const i of r.inputs) {
+          const what = i.outcome === 'ok' ? `${i.samples.length} samples${i.bytesRead === null ? '' : `, ${i.bytesRead} bytes`}` : `${i.error!.reason}: ${i.error!.message}`;
+          io.stdout.write(`  ${i.input} ${i.outcome} (${i.durationMs} ms): ${what}\n`);
+          for (const s of i.samples) io.stdout.write(`${sampleLine(s)}\n`);
+          for (const rej of i.rejected) io.stdout.write(`    refused ${rej.count} value(s): ${rej.reason}\n`);
+        }
+      }
     }
-    return up === results.length ? 0 : 1;
+    const failedInputs = results.flatMap((r) => r.inputs.filter((i) => i.outcome === 'failed').map((i) => `${r.target}/${i.input}`));
+    if (failedInputs.length > 0) io.stderr.write(`rds-agent: telemetry input(s) failed: ${failedInputs.join(', ')}\n`);
+    return up === results.length && failedInputs.length === 0 ? 0 : 1;
   },
 });
