@@ -46,6 +46,7 @@ describe('status table', () => {
     const inFlight = rowFromJson({ ...backup, state: 'connecting', reason: 'retry', nextAttemptAt: null });
     assert.equal(cells(renderStatusTable([inFlight], NOW))[1]![6], 'in flight');
     assert.equal(cells(renderStatusTable([rowFromJson(backup)], NOW + 10_000))[1]![6], 'now', 'overdue, never "in 0s" or a time past');
+    assert.equal(cells(renderStatusTable([rowFromJson({ ...backup, lastProbeLatencyMs: 4.5 })], NOW))[1]![7], '-', 'no latency shown for a target that is down');
   });
 
   it('reads an older agent that has no downSince as "since" its last change', () => {

@@ -133,7 +133,8 @@ function nextTry(r: StatusRow, now: number): string {
 /**
  * The status table: target, state (with reason when it is not the obvious one), when the outage
  * began or the connection came up, failed attempts in this outage, the last attempt (outcome and
- * age), when the next is due, last probe latency, the device's address, and the last error.
+ * age), when the next is due, last probe latency (while connected), the device's address, and the
+ * last error.
  */
 export function renderStatusTable(rows: readonly StatusRow[], now: number): string {
   if (rows.length === 0) return '(no targets)\n';
@@ -147,7 +148,8 @@ export function renderStatusTable(rows: readonly StatusRow[], now: number): stri
       String(r.attempts),
       r.lastAttempt === null ? '-' : `${r.lastAttempt.outcome === 'success' ? 'ok' : 'failed'} ${humanDuration(now - r.lastAttempt.at)} ago`,
       nextTry(r, now),
-      r.latencyMs === null ? '-' : `${r.latencyMs < 10 ? r.latencyMs.toFixed(1) : Math.round(r.latencyMs)} ms`,
+      // The last passing probe's latency says nothing about a target that is down now.
+      r.latencyMs === null || r.state !== 'connected' ? '-' : `${r.latencyMs < 10 ? r.latencyMs.toFixed(1) : Math.round(r.latencyMs)} ms`,
       r.address ?? '-',
       r.lastError ?? '-',
     ]),

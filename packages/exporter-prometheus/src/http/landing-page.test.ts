@@ -29,6 +29,7 @@ function lostTarget(store: StatusStore, target: string, lostAt: number): void {
   e({ type: 'state-changed', target, at: T0, from: 'idle', to: 'connecting', reason: 'started' });
   e({ type: 'attempt', target, at: T0, attempt: 1, outcome: 'success', durationMs: 40 });
   e({ type: 'state-changed', target, at: T0, from: 'connecting', to: 'connected', reason: 'connected' });
+  e({ type: 'probe', target, at: lostAt - 5000, outcome: 'ok', latencyMs: 4.5, mode: 'command' });
   e({ type: 'disconnected', target, at: lostAt, reason: 'network', code: 'RDS_AGENT_ERR_NETWORK', detectedBy: 'transport', message: 'read ECONNRESET' });
   e({ type: 'state-changed', target, at: lostAt, from: 'connected', to: 'disconnected', reason: 'network' });
 }
@@ -71,6 +72,7 @@ describe('landing page', () => {
     assert.equal(cell(later, 'error'), 'RDS_AGENT_ERR_REFUSEDrefused: connect ECONNREFUSED 192.0.2.10:2222 | 27s ago');
     assert.match(later, /<code>RDS_AGENT_ERR_REFUSED<\/code>/);
     assert.equal(cell(later, 'target'), 'rds-b | 192.0.2.10:2222');
+    assert.equal(cell(later, 'probe'), '–', 'the last passing probe says nothing about a target that is down');
   });
 
   it('says an attempt is in flight instead of showing a time already past, and when the next one is overdue', () => {
@@ -128,6 +130,17 @@ describe('landing page', () => {
       assert.ok(html.includes(field), `escaped: ${field}`);
     }
     assert.match(html, new RegExp(`aria-label="t${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, last hour: `), 'the timeline label too');
+  });
+
+  it('cuts an overlong device string or error message, which /status keeps whole', () => {
+    const store = new StatusStore();
+    const long = 'x'.repeat(5000);
+    store.apply({ type: 'attempt', target: 't', at: T0, attempt: 1, outcome: 'failure', durationMs: 1, error: { code: 'RDS_AGENT_ERR_PROTOCOL', reason: 'protocol', message: long, retryable: true } });
+    store.apply({ type: 'telemetry', target: 't', at: T0, outcome: 'ok', durationMs: 1, samples: [{ metric: 'systemInfo', value: 1, labels: { version: long, board: long } }] });
+    const r = row(page(store, T0), 't');
+    assert.equal(cell(r, 'error'), `RDS_AGENT_ERR_PROTOCOLprotocol: ${'x'.repeat(289)}… | 0s ago`);
+    assert.equal(cell(r, 'target'), `t | RouterOS ${'x'.repeat(47)}… · ${'x'.repeat(47)}…`);
+    assert.equal(statusDocument(store, 'any', '1', T0, T0).targets[0]!.lastError!.message, long);
   });
 
   it('draws an hour-long timeline of 60 blocks per target, bounded, with text for each', () => {

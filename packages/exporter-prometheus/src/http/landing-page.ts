@@ -50,8 +50,10 @@ time,td.since .label{white-space:nowrap}
 small,.muted{color:#57606a}
 small{display:block}
 td.state span{font-weight:600}
-td.target .name{white-space:nowrap;font-weight:600}
-td.target small.address{white-space:nowrap}
+td.state small{overflow-wrap:anywhere}
+td.target{max-width:16rem}
+td.target .name{font-weight:600;overflow-wrap:anywhere}
+td.target small.address{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 td.error{overflow-wrap:anywhere;min-width:11rem}
 td.error code{font-size:.8rem;color:#57606a}
 td.error.past{color:#57606a}
@@ -103,7 +105,7 @@ function targetRows(t: TargetStatusJson, now: number): string {
 <td class="num attempts">${h(t.attempts)}</td>
 <td class="time last-attempt">${lastAttempt(t, now)}</td>
 <td class="time next-attempt">${nextAttempt(t, now)}</td>
-<td class="num probe">${t.lastProbeLatencyMs === null ? DASH : `${h(t.lastProbeLatencyMs.toFixed(1))}&nbsp;ms`}</td>
+<td class="num probe">${t.lastProbeLatencyMs === null || t.state !== 'connected' ? DASH : `${h(t.lastProbeLatencyMs.toFixed(1))}&nbsp;ms`}</td>
 <td class="error${t.lastError && t.state === 'connected' ? ' past' : ''}">${lastError(t, now)}</td>
 </tr>
 <tr class="history" data-target="${h(t.target)}"><td colspan="${COLUMNS.length}">${timeline(t, now)}</td></tr>`;
@@ -112,11 +114,12 @@ function targetRows(t: TargetStatusJson, now: number): string {
 function address(t: TargetStatusJson): string {
   if (!t.address) return '';
   const host = t.address.host.includes(':') ? `[${t.address.host}]` : t.address.host;
-  return `<small class="address">${h(t.address.port === null ? host : `${host}:${t.address.port}`)}</small>`;
+  const text = t.address.port === null ? host : `${host}:${t.address.port}`;
+  return `<small class="address" title="${h(text)}">${h(text)}</small>`;
 }
 
 function device(t: TargetStatusJson): string {
-  const facts = [t.device?.version ? `RouterOS ${t.device.version}` : null, t.device?.board ?? null].filter((f): f is string => !!f);
+  const facts = [t.device?.version ? `RouterOS ${clip(t.device.version, 48)}` : null, t.device?.board ? clip(t.device.board, 48) : null].filter((f): f is string => !!f);
   return facts.length === 0 ? '' : `<small class="device">${h(facts.join(' · '))}</small>`;
 }
 
@@ -153,7 +156,7 @@ function nextAttempt(t: TargetStatusJson, now: number): string {
 function lastError(t: TargetStatusJson, now: number): string {
   const e = t.lastError;
   if (!e) return '';
-  return `${e.code ? `<code>${h(e.code)}</code><br>` : ''}${h(`${e.reason}: ${e.message}`)}${e.at ? `<small>${h(relative(e.at, now))}</small>` : ''}`;
+  return `${e.code ? `<code>${h(clip(e.code, 64))}</code><br>` : ''}${h(clip(`${e.reason}: ${e.message}`, 300))}${e.at ? `<small>${h(relative(e.at, now))}</small>` : ''}`;
 }
 
 function timeline(t: TargetStatusJson, now: number): string {
@@ -171,6 +174,11 @@ function timeline(t: TargetStatusJson, now: number): string {
   const bar = renderTimeline(slots, now, `${t.target}, last hour: ${summary}`, (ms) => (ms > 0 && ms < 1000 ? '<1s' : duration(ms)));
   const from = new Date(slots[0]!.start).toISOString().slice(11, 16);
   return `<div class="timeline-row"><span class="label">Last hour</span><div class="bar">${bar}<div class="axis"><span>${from}</span><span class="summary">${h(summary)}</span><span>now</span></div></div></div>`;
+}
+
+/** At most `max` characters (device text is bounded upstream; this keeps one odd value from swamping the page). `/status` keeps the full text. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** `79%`; one decimal near the ends (`99.7%`, `0.3%`), where availability is read; `<0.1%` for a trace. */
