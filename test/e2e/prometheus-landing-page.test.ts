@@ -211,6 +211,34 @@ describe('landing page of a running agent in headless Chromium', { timeout: 180_
     assert.equal(await page.locator('tr.target').count(), 3);
     await page.close();
   });
+
+  it('describes the present while an attempt is in flight: no past next attempt, no stale wait', async () => {
+    const series = (text: string, name: string): number => Number(new RegExp(`^${name}\\{target="rds-backup"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const before = (await (await fetch(`${run.url}/status`)).json()) as { targets: { target: string; nextAttemptAt: string }[] };
+    const due = Date.parse(before.targets.find((t) => t.target === 'rds-backup')!.nextAttemptAt);
+    assert.ok(series(await (await fetch(`${run.url}/metrics`)).text(), 'rds_backoff_delay_seconds') > 0, 'waiting: the gauge is the wait');
+    // The next attempt hangs, as a connect to a host that drops packets does (until the 10 s
+    // connect timeout): 5 s into it, the attempt is in flight.
+    run.transports.get('rds-backup')!.hangNextConnect();
+    await run.clock.tickToAsync(due + 5000);
+    const page = await browser.context.newPage();
+    await page.goto(`${run.url}/`);
+    const backup = page.locator('tr.target[data-target="rds-backup"]');
+    assert.equal(await backup.locator('td.state span').textContent(), 'connecting');
+    assert.match(await backup.locator('td.next-attempt').innerText(), /^in flight/);
+    assert.equal(await backup.locator('td.since time').getAttribute('datetime'), '2026-11-26T09:47:30.000Z');
+    const doc = (await (await fetch(`${run.url}/status`)).json()) as { targets: { target: string; state: string; nextAttemptAt: string | null }[] };
+    const json = doc.targets.find((t) => t.target === 'rds-backup')!;
+    assert.equal(json.state, 'connecting');
+    assert.equal(json.nextAttemptAt, null, 'no time already past');
+    assert.equal(series(await (await fetch(`${run.url}/metrics`)).text(), 'rds_backoff_delay_seconds'), 0, 'no wait while an attempt runs');
+    await run.clock.tickAsync(5100);
+    assert.equal(series(await (await fetch(`${run.url}/metrics`)).text(), 'rds_backoff_delay_seconds'), 30, 'the attempt timed out: the next wait');
+    await page.reload();
+    assert.match(await backup.locator('td.error').innerText(), /^RDS_AGENT_ERR_TIMEOUT\s/);
+    assert.match(await backup.locator('td.next-attempt').innerText(), /^in 30s$/);
+    await page.close();
+  });
 });
 
 describe('landing page with hostile names in headless Chromium', { timeout: 120_000 }, () => {
