@@ -228,11 +228,11 @@ describe('rds-agent keyscan and check (against the RDS simulator)', () => {
     await writeFile(file, `${FAST_SETTINGS}targets:\n${simTarget('up-1', up, upKey)}`);
     const ok = await runCli(['check', '-c', file]);
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
-    const lines = ok.stdout.split('\n').filter((l) => /^  [a-z]+ (ok|failed|unsupported) /.test(l));
+    const lines = ok.stdout.split('\n').filter((l) => /^ {2}[a-z]+ (ok|failed|unsupported) /.test(l));
     for (const input of ['system', 'health', 'raid', 'drives', 'filesystems', 'exports', 'interfaces', 'traffic']) {
       assert.ok(lines.some((l) => new RegExp(`^  ${input} ok \\([\\d.]+ ms\\): \\d+ samples`).test(l)), `${input} in:\n${lines.join('\n')}`);
     }
-    assert.match(ok.stdout, /^    raidState\{slot="storage-pool",state="clean"\} 1$/m, 'the samples, telegraf --test style');
+    assert.match(ok.stdout, /^ {4}raidState\{slot="storage-pool",state="clean"\} 1$/m, 'the samples, telegraf --test style');
     assert.doesNotMatch(ok.stdout, /password|secret/i, 'never a secret the device printed');
 
     const fault = up.device.garbage(/\/system health/, 'random');
@@ -258,8 +258,8 @@ describe('rds-agent keyscan and check (against the RDS simulator)', () => {
       await writeFile(file, `${FAST_SETTINGS}targets:\n${simTarget('old-1', old, key)}`);
       const r = await runCli(['check', '-c', file]);
       assert.equal(r.code, 0, r.stdout + r.stderr);
-      assert.match(r.stdout, /^  raid unsupported /m);
-      assert.match(r.stdout, /^  system ok /m);
+      assert.match(r.stdout, /^ {2}raid unsupported /m);
+      assert.match(r.stdout, /^ {2}system ok /m);
     } finally {
       await old.close();
     }

@@ -110,8 +110,8 @@ describe('PrometheusExporter endpoints', () => {
     const res = await request(`${url}/`);
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
-    assert.match(res.text, /<td class="name">rds-1<\/td>\s*<td class="state"[^>]*>connected<\/td>/);
-    assert.match(res.text, /<td class="name">rds-2<\/td>\s*<td class="state"[^>]*>disconnected<\/td>/);
+    assert.match(res.text, /<tr class="target" data-target="rds-1" data-state="connected">\s*<td class="target"><span class="name">rds-1<\/span>/);
+    assert.match(res.text, /<tr class="target" data-target="rds-2" data-state="disconnected">\s*<td class="target"><span class="name">rds-2<\/span>/);
     assert.match(res.text, /href="\/metrics"/);
     assert.match(res.text, /href="\/status"/);
     assert.match(res.text, /4\.3&nbsp;ms|4\.2&nbsp;ms/);

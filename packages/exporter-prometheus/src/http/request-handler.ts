@@ -11,6 +11,12 @@ import { statusDocument } from './status-document.js';
 /** `Basic realm="rds-agent"`: what a 401 answers, so browsers and curl know to send credentials. */
 export const AUTH_CHALLENGE = 'Basic realm="rds-agent", charset="UTF-8"';
 
+/**
+ * The landing page loads nothing and runs nothing: inline styles only (its own), no scripts, no
+ * frames around it, no forms, no `<base>` that could redirect its links.
+ */
+const LANDING_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
@@ -90,9 +96,7 @@ export class RequestHandler {
       }
       case '/': {
         const doc = statusDocument(o.status, o.readiness, o.version, o.startedAt, o.clock.now());
-        send(res, 200, HTML, landingPage(doc, o.metricsPath, o.clock.now()), {
-          'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
-        });
+        send(res, 200, HTML, landingPage(doc, o.metricsPath, o.clock.now()), { 'Content-Security-Policy': LANDING_PAGE_CSP });
         return;
       }
       default:

@@ -11,7 +11,7 @@ import { UsageError } from '../usage-error.js';
 import { AgentRunner } from '../../runtime/agent-runner.js';
 import { loadAgentConfig } from '../../runtime/load-config.js';
 import { Chaos } from '../../demo/chaos.js';
-import { freePort } from '../../demo/free-port.js';
+import { choosePort, DEMO_DEFAULT_PORT } from '../../demo/free-port.js';
 import { OtlpSink } from '../../demo/otlp-sink.js';
 import { renderStatusTable, rowFromStatus } from '../../output/status-rows.js';
 
@@ -73,7 +73,8 @@ export const demoCommand: Command = defineCommand({
 Starts two simulated ROSE Data Server SSH endpoints on 127.0.0.1 (in-process;
 their client keys go to a temporary directory), then the agent against them
 with both exporters:
-  - prometheus on http://127.0.0.1:9464 (or a free port): /metrics, /status, /
+  - prometheus on http://127.0.0.1:9464 (a free port if that is taken, or
+    --port): /metrics, /status, /
   - otel pushing OTLP/HTTP every 5 s to a tiny in-process receiver that only
     counts what arrives, or to a real collector given with --otel-endpoint
 and shows a live status table (redrawn every second on a terminal, one line
@@ -84,7 +85,8 @@ Options:
                         an outage (refused), a hang; watch detection and backoff;
                         and storage faults: a degraded array, a stopped fan, a
                         rebuild, a failed PSU, a hot CPU, btrfs errors, ...
-  --port <n>            prometheus port (default 9464, a free one if taken)
+  --port <n>            prometheus port; fails when it is taken (0: any free
+                        port; default ${DEMO_DEFAULT_PORT}, or a free one if taken)
   --otel-endpoint <url> send OTLP to this collector instead (e.g.
                         http://127.0.0.1:4318/v1/metrics)
   --otel-protocol <p>   http/protobuf (default), http/json or grpc
@@ -100,8 +102,8 @@ Options:
       },
   async execute(context) {
     const { values, io } = context;
-    const port = values.port === undefined ? 9464 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port expects a port number: got ${JSON.stringify(values.port)}`);
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && (!/^\d+$/.test(values.port!) || port > 65535)) throw new UsageError(`--port expects a port number (0-65535): got ${JSON.stringify(values.port)}`);
     const protocol = values['otel-protocol'] ?? 'http/protobuf';
     if (!['http/protobuf', 'http/json', 'grpc'].includes(protocol)) throw new UsageError(`--otel-protocol expects http/protobuf, http/json or grpc: got ${JSON.stringify(protocol)}`);
     const durationMs = values.duration === undefined ? null : parseDurationFlag('duration', values.duration, 0);
@@ -111,7 +113,8 @@ Options:
 
 interface DemoOptions {
   readonly chaos: boolean;
-  readonly port: number;
+  /** `--port`, when given (0: a free one). */
+  readonly port: number | undefined;
   readonly otelEndpoint: string | null;
   readonly protocol: string;
   readonly durationMs: number | null;
@@ -136,6 +139,8 @@ async function loadSimulator(): Promise<typeof import('@rds-agent/rds-ssh-plugin
 
 async function runDemo(io: CliIo, options: DemoOptions): Promise<number> {
   const { startRdsSimulator } = await loadSimulator();
+  // Before anything starts: a port asked for and taken is an error, not a move elsewhere.
+  const promPort = await choosePort(options.port);
   const dir = await mkdtemp(join(tmpdir(), 'rds-agent-demo-'));
   const sims: RdsSimulator[] = [];
   let sink: OtlpSink | undefined;
@@ -151,7 +156,6 @@ async function runDemo(io: CliIo, options: DemoOptions): Promise<number> {
       await chmod(keyFile, 0o600);
     }
     if (!options.otelEndpoint) sink = await OtlpSink.start();
-    const promPort = options.port === 0 ? await freePort(0) : await freePort(options.port);
     const configFile = join(dir, 'config.yaml');
     await writeFile(configFile, demoConfig({ dir, sims, promPort, otelEndpoint: options.otelEndpoint ?? sink!.url, otelProtocol: options.otelEndpoint ? options.protocol : 'http/protobuf' }));
     const logFile = join(dir, 'agent.log');
@@ -161,8 +165,10 @@ async function runDemo(io: CliIo, options: DemoOptions): Promise<number> {
     await runner.start();
 
     const base = `http://127.0.0.1:${promPort}`;
+    const moved = options.port === undefined && promPort !== DEMO_DEFAULT_PORT;
     const intro =
       `rds-agent demo: 2 simulated RDS devices (${sims.map((s, i) => `${DEMO_TARGETS[i]!.name} on 127.0.0.1:${s.port}`).join(', ')})\n` +
+      (moved ? `  note:         port ${DEMO_DEFAULT_PORT} is in use, so prometheus listens on ${promPort} (--port chooses)\n` : '') +
       `  metrics:      ${base}/metrics\n  status JSON:  ${base}/status   (or: rds-agent status --url ${base} --watch)\n  landing page: ${base}/\n` +
       `  OTLP:         ${options.otelEndpoint ? `pushing to ${options.otelEndpoint}` : `pushing every 5 s to a local counting receiver (${sink!.url}); use --otel-endpoint for a real collector`}\n` +
       `  config:       ${configFile}\n  agent log:    ${logFile}\n` +

@@ -7,7 +7,10 @@ import { renderStatusTable, rowFromJson, type StatusJsonTarget } from '../../out
 
 export const DEFAULT_STATUS_URL = 'http://127.0.0.1:9464';
 
-interface StatusJson {
+/** The parts of `/status` this command reads (it prints `--json` as received). */
+export interface StatusJson {
+  /** The instant the document describes (agents from before it existed leave it out). */
+  readonly generatedAt?: string;
   readonly agent?: { readonly version?: string; readonly uptimeSeconds?: number };
   readonly ready?: { readonly ready?: boolean; readonly rule?: string; readonly connected?: number; readonly total?: number };
   readonly targets: readonly StatusJsonTarget[];
@@ -17,7 +20,7 @@ interface StatusJson {
  * Fetches `/status` from a running agent's Prometheus exporter. Credentials in the URL
  * (`http://user:pass@host:9464`) become a basic-auth header (fetch refuses them inline).
  */
-export async function fetchStatus(base: string, timeoutMs: number): Promise<StatusJson> {
+export async function fetchStatus(base: string, timeoutMs: number): Promise<{ readonly doc: StatusJson; readonly text: string }> {
   let url: URL;
   try {
     url = new URL('/status', base);
@@ -38,12 +41,24 @@ export async function fetchStatus(base: string, timeoutMs: number): Promise<Stat
     throw new Error(`cannot reach the agent at ${url.origin}: ${cause?.code ?? cause?.message ?? (err as Error).message} (is it running with the prometheus exporter enabled? see --url)`, { cause: err });
   }
   if (!res.ok) throw new Error(`${url.href} answered HTTP ${res.status}${res.status === 401 ? ' (basic auth: put user:password in --url)' : ''}`);
-  const body = (await res.json()) as StatusJson;
+  const text = await res.text();
+  let body: StatusJson | undefined;
+  try {
+    body = JSON.parse(text) as StatusJson;
+  } catch {
+    body = undefined;
+  }
   if (!body || !Array.isArray(body.targets)) throw new Error(`${url.href} did not return an rds-agent status document`);
-  return body;
+  return { doc: body, text };
 }
 
-function render(doc: StatusJson, url: string, now: number): string {
+/**
+ * The table, with ages read against the agent's own clock (`generatedAt`) when it says, so a skewed
+ * local clock cannot make an outage look older or younger than it is.
+ */
+export function renderStatus(doc: StatusJson, url: string, localNow: number): string {
+  const stamped = doc.generatedAt ? Date.parse(doc.generatedAt) : Number.NaN;
+  const now = Number.isFinite(stamped) ? stamped : localNow;
   const ready = doc.ready ? `${doc.ready.ready ? 'ready' : 'NOT ready'} (${doc.ready.connected ?? '?'}/${doc.ready.total ?? '?'} connected, rule: ${doc.ready.rule ?? '?'})` : '';
   const header = `rds-agent ${doc.agent?.version ?? ''} at ${url}${doc.agent?.uptimeSeconds !== undefined ? `, up ${doc.agent.uptimeSeconds}s` : ''}${ready ? `, ${ready}` : ''}\n`;
   return header + renderStatusTable(doc.targets.map(rowFromJson), now);
@@ -55,9 +70,12 @@ export const statusCommand: Command = defineCommand({
   help: `Usage: rds-agent status [--url ${DEFAULT_STATUS_URL}] [--watch [--interval 2s]] [--json]
 
 Reads the /status document of a running agent (served by the prometheus
-exporter) and prints one row per target: state and reason, for how long,
-last probe latency, failed attempts in the current outage, when the next
-attempt is due, and the last error.
+exporter) and prints one row per target: state and reason; when the outage
+began (down since) or the connection came up (up since), which failed
+attempts do not move; failed attempts in the current outage; the last
+attempt (ok or failed, how long ago); when the next is due ("in flight"
+while one runs); last probe latency; the device's address; the last error.
+Times are UTC, ages are read against the agent's clock.
 
 Options:
   --url <url>          the agent's prometheus exporter (default ${DEFAULT_STATUS_URL});
@@ -65,7 +83,7 @@ Options:
   -w, --watch          refresh until interrupted
   --interval <dur>     refresh period with --watch (default 2s)
   --timeout <dur>      request deadline (default 5s)
-  --json               print the raw status document
+  --json               print the status document as the agent serves it
   --debug              print stack traces with errors
   -h, --help           show this help
 
@@ -84,8 +102,9 @@ Exit codes: 0 printed, 1 the agent could not be reached, 2 bad usage.
     const intervalMs = parseDurationFlag('interval', values.interval, 2000);
     const timeoutMs = parseDurationFlag('timeout', values.timeout, 5000);
     if (!values.watch) {
-      const doc = await fetchStatus(url, timeoutMs);
-      io.stdout.write(values.json ? `${JSON.stringify(doc, null, 2)}\n` : render(doc, url, Date.now()));
+      const { doc, text } = await fetchStatus(url, timeoutMs);
+      // --json is the document as the agent served it, byte for byte, so scripts see every field.
+      io.stdout.write(values.json ? (text.endsWith('\n') ? text : `${text}\n`) : renderStatus(doc, url, Date.now()));
       return 0;
     }
     return await watch(io, url, intervalMs, timeoutMs, values.json === true);
@@ -102,8 +121,9 @@ async function watch(io: CliIo, url: string, intervalMs: number, timeoutMs: numb
     while (!stop.signal.aborted) {
       let text: string;
       try {
-        const doc = await fetchStatus(url, timeoutMs);
-        text = json ? `${JSON.stringify(doc)}\n` : render(doc, url, Date.now());
+        const { doc } = await fetchStatus(url, timeoutMs);
+        // One document per line with --watch --json (JSON lines), every field kept.
+        text = json ? `${JSON.stringify(doc)}\n` : renderStatus(doc, url, Date.now());
       } catch (err) {
         if (err instanceof UsageError) throw err;
         text = `${new Date().toISOString()} ${(err as Error).message}\n`;
