@@ -3,9 +3,9 @@
  * per first-attempt jitter, the reference model in grey on every panel for comparison.
  */
 
-const WIDTH = 960;
+const WIDTH = 1010;
 const PANEL_HEIGHT = 190;
-const MARGIN = { left: 64, right: 290, top: 34, bottom: 34 };
+const MARGIN = { left: 64, right: 340, top: 34, bottom: 34 };
 const COLOURS = ['#d62728', '#ff7f0e', '#2ca02c', '#1f77b4', '#9467bd'];
 const REFERENCE_COLOUR = '#7f7f7f';
 
