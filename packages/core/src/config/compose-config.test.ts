@@ -69,7 +69,7 @@ describe('validateAgentConfig', () => {
       probeInterval: 5000,
       probeTimeout: 2000,
       connectTimeout: 10000,
-      firstAttemptJitter: 1000,
+      firstAttemptJitter: 12000,
       telemetryInterval: 60000,
       telemetryTimeout: 10000,
     });

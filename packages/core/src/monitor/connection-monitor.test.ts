@@ -446,15 +446,16 @@ describe('ConnectionMonitor: loss detection', () => {
     assert.equal(rec.value(Metrics.connectionState, target), 0);
     await clock.flush();
     assert.equal(random.draws, 1);
+    // Draw 0.25 in [window/8, window] = [125, 1000] ms: 125 + 875 * 0.25 = 343.75.
     const backoff = rec.eventsOf('backoff').at(-1)!;
-    assert.deepEqual([backoff.at, backoff.delayMs, backoff.nextAttemptAt], [6000, 250, 6250]);
-    assert.equal(rec.value(Metrics.backoffDelay, target), 0.25);
-    await to(clock, 6249);
+    assert.deepEqual([backoff.at, backoff.delayMs, backoff.nextAttemptAt], [6000, 344, 6344]);
+    assert.equal(rec.value(Metrics.backoffDelay, target), 0.344);
+    await to(clock, 6343);
     assert.equal(transport.connectCalls, 1);
-    await to(clock, 6250);
+    await to(clock, 6344);
     assert.equal(transport.connectCalls, 2);
     assert.equal(monitor.state, 'connected');
-    assert.equal(rec.histogram(Metrics.reconnectDuration, target).values.at(-1), 0.25);
+    assert.equal(rec.histogram(Metrics.reconnectDuration, target).values.at(-1), 0.344);
   });
 
   it('draws nothing for the first attempt when firstAttemptJitter is 0', async (t) => {

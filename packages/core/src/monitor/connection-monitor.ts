@@ -13,6 +13,7 @@ import { formatDuration } from '../config/duration.js';
 import { untilAborted, withDeadline, type DeadlineOptions } from '../signals/deadline.js';
 import type { Semaphore } from '../signals/semaphore.js';
 import type { ConnectionState, DetectedBy, MonitorEvent, MonitorEventSink } from './events.js';
+import { pickFirstAttemptDelay } from './first-attempt-delay.js';
 import type { MonitorSettings } from './monitor-settings.js';
 import type { NamedReconnectHook, ReconnectInfo } from './reconnect-hook.js';
 
@@ -90,8 +91,8 @@ interface Outage {
  *   aborted at the deadline, reason `timeout`), and {@link reportCommandError}. State and metrics
  *   change at detection (`disconnected` event + `state-changed`), before any wait.
  * - After a loss the dead session is closed and the first attempt waits a uniform draw in
- *   `[0, monitor.firstAttemptJitter]` (0: no wait and no draw), so a fleet that noticed the same outage in
- *   the same millisecond does not reconnect in lockstep.
+ *   `[monitor.firstAttemptJitter / 8, monitor.firstAttemptJitter]` ({@link pickFirstAttemptDelay}; 0: no wait
+ *   and no draw), so a fleet that noticed the same outage in the same millisecond does not reconnect in lockstep.
  * - Every attempt closes the transport first, then connects under `monitor.connectTimeout`. A failure
  *   waits `backoff.next()` (permanent errors, `retryable: false`: at least `backoff.maxDelayMs`;
  *   never less than {@link MIN_RETRY_DELAY_MS});
@@ -602,7 +603,7 @@ export class ConnectionMonitor {
 
   private firstAttemptDelay(): number {
     const window = this.settings.firstAttemptJitter;
-    return window > 0 ? Math.round(this.random.next() * window) : 0;
+    return window > 0 ? pickFirstAttemptDelay(window, this.random.next()) : 0;
   }
 
   /** Closes the transport, bounded by the connect timeout so a broken close cannot hang a stop. */

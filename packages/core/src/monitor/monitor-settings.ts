@@ -17,7 +17,9 @@ export interface MonitorSettings {
   readonly connectTimeout: number;
   /**
    * Upper bound of the random wait before the first attempt after a loss, so a fleet that notices
-   * an outage in the same millisecond does not reconnect in lockstep. 0 disables it. @default 1000
+   * an outage in the same millisecond does not reconnect in lockstep: the wait is drawn uniformly in
+   * `[firstAttemptJitter / 8, firstAttemptJitter]` (see `pickFirstAttemptDelay`). 0 disables it:
+   * a lone agent that shares its RDS with no fleet may want that. @default 12000
    */
   readonly firstAttemptJitter: number;
   /** Time between telemetry collections; 0: no telemetry. @default 60000 */
@@ -38,9 +40,9 @@ export const MONITOR_SCHEMA: ConfigSchema<MonitorSettings> = {
   },
   connectTimeout: { doc: 'Deadline of one connection attempt.', format: 'duration', default: 10000, min: 100, max: MAX_TIMER_MS },
   firstAttemptJitter: {
-    doc: 'Upper bound of the random wait before the first attempt after a loss (spreads a fleet that notices an outage at once). 0 disables it.',
+    doc: 'Upper bound of the random wait before the first attempt after a loss, drawn uniformly in [firstAttemptJitter/8, firstAttemptJitter], so a fleet that notices a shared outage at once does not reconnect in lockstep; state and metrics change at detection regardless. 0 disables it (reconnect at once).',
     format: 'duration',
-    default: 1000,
+    default: 12_000,
     min: 0,
     max: MAX_TIMER_MS,
   },
