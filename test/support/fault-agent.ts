@@ -172,6 +172,11 @@ export function seriesBy(text: string, name: string, label: string, where: Recor
   return out;
 }
 
+/** The entries of `r` above 0 (the exporter shows some series at 0 before anything happened). */
+export function nonZero(r: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v > 0));
+}
+
 /** Polls `/metrics` until `check(text)` holds; returns that page. */
 export async function waitForMetrics(url: string, check: (text: string) => boolean, options: { timeoutMs?: number; description?: string } = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 15_000;
