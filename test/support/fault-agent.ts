@@ -99,8 +99,11 @@ export async function assertSurvivesAndStops(agent: AgentProcess, timeoutMs = 15
   assert.equal(agent.stderr, '', 'nothing on stderr');
 }
 
-export async function targetStatus(url: string, target: string): Promise<TargetStatusView | undefined> {
-  const res = await fetch(`${url}/status`, { signal: AbortSignal.timeout(5000) });
+/** Request headers for an exporter behind basic auth. */
+export type Headers = Readonly<Record<string, string>>;
+
+export async function targetStatus(url: string, target: string, headers: Headers = {}): Promise<TargetStatusView | undefined> {
+  const res = await fetch(`${url}/status`, { headers, signal: AbortSignal.timeout(5000) });
   assert.equal(res.status, 200, '/status answers');
   const doc = (await res.json()) as { targets: TargetStatusView[] };
   return doc.targets.find((t) => t.target === target);
@@ -111,13 +114,13 @@ export async function waitForTarget(
   url: string,
   target: string,
   check: (s: TargetStatusView) => boolean,
-  options: { timeoutMs?: number; description?: string } = {},
+  options: { timeoutMs?: number; description?: string; headers?: Headers } = {},
 ): Promise<TargetStatusView> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   let last: TargetStatusView | undefined;
   for (;;) {
-    last = await targetStatus(url, target).catch(() => last);
+    last = await targetStatus(url, target, options.headers).catch(() => last);
     if (last && check(last)) return last;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? `a status of ${target}`}; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -149,8 +152,8 @@ export function parseExposition(text: string): Sample[] {
   return samples;
 }
 
-export async function scrape(url: string): Promise<string> {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+export async function scrape(url: string, headers: Headers = {}): Promise<string> {
+  const res = await fetch(`${url}/metrics`, { headers, signal: AbortSignal.timeout(5000) });
   assert.equal(res.status, 200, '/metrics answers');
   return res.text();
 }
@@ -178,12 +181,16 @@ export function nonZero(r: Record<string, number>): Record<string, number> {
 }
 
 /** Polls `/metrics` until `check(text)` holds; returns that page. */
-export async function waitForMetrics(url: string, check: (text: string) => boolean, options: { timeoutMs?: number; description?: string } = {}): Promise<string> {
+export async function waitForMetrics(
+  url: string,
+  check: (text: string) => boolean,
+  options: { timeoutMs?: number; description?: string; headers?: Headers } = {},
+): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const deadline = Date.now() + timeoutMs;
   let text = '';
   for (;;) {
-    text = await scrape(url).catch(() => text);
+    text = await scrape(url, options.headers).catch(() => text);
     if (check(text)) return text;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.description ?? 'a metric'}`);
     await new Promise((r) => setTimeout(r, 100));
