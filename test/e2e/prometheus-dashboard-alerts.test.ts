@@ -14,7 +14,10 @@
  * Checks: Prometheus evaluates every rule without error; exactly the alerts these faults call for
  * are pending or firing, with the label values the agent exports, and none about the healthy
  * device; every query of deploy/grafana/rds-agent.json (panels and template variables) evaluates,
- * names only catalog metrics and returns data; the Devices table has the address and RouterOS facts.
+ * names only catalog metrics (each behind `${prefix}`, each selector narrowed by `$job` and, where
+ * the metric has a target label, `$target`) and returns data, and so does each of its selectors;
+ * with one target selected no panel shows another's series; the Devices table has the address and
+ * RouterOS facts.
  */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
@@ -22,7 +25,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { METRIC_CATALOG } from '@rds-agent/core';
+import { METRIC_CATALOG, type MetricDef } from '@rds-agent/core';
 import { rds2216Disks, startRdsSimulator, type RdsSimulator, type SimulatedDisk } from '@rds-agent/rds-ssh-plugin/testing';
 import { AgentProcess, simTarget, tempDir, writeClientKey, type LogLine } from '../support/agent-cli.js';
 import { PrometheusServer, freePort, pollUntil, type ActiveAlert } from '../support/prometheus-server.js';
@@ -104,6 +107,16 @@ const MAY_BE_EMPTY: Record<string, string> = {
   'Interface errors and drops': 'the simulated interfaces count no new errors or drops, and the query hides zero rates',
 };
 
+/** Metrics no series of which exists in this run, and why (every other selector must match series). */
+const ABSENT_HERE: Record<string, string> = {
+  rds_deadline_extensions_total: 'born when the agent first extends a deadline because it was late itself',
+};
+
+/** Each series name the agent can export (a histogram's three), with its catalog entry. */
+const CATALOG = new Map<string, MetricDef>(
+  METRIC_CATALOG.flatMap((d) => (d.kind === 'histogram' ? ['_bucket', '_count', '_sum'].map((s) => [`${d.name}${s}`, d] as const) : [[d.name, d] as const])),
+);
+
 interface DashboardTarget {
   expr: string;
   refId: string;
@@ -112,14 +125,24 @@ interface DashboardPanel {
   title: string;
   type: string;
   targets?: DashboardTarget[];
+  /** A collapsed row holds its panels. */
+  panels?: DashboardPanel[];
 }
 interface Dashboard {
   panels: DashboardPanel[];
   templating: { list: { name: string; type: string; definition?: string; multi?: boolean; includeAll?: boolean }[] };
 }
 
-/** The PromQL Grafana sends, with the template variables set to "All". */
-const promqlOf = (expr: string): string => expr.replaceAll('${prefix}', '').replaceAll('$__rate_interval', '1m').replaceAll('$job', '.*').replaceAll('$target', '.*');
+/** Every panel, including those inside collapsed rows. */
+const panelsOf = (d: Dashboard): DashboardPanel[] => d.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+
+/** The PromQL Grafana sends, with the job set to "All" and the target selector to `target` (a regex). */
+const promqlOf = (expr: string, target = '.*'): string =>
+  expr.replaceAll('${prefix}', '').replaceAll('$__rate_interval', '1m').replaceAll('$job', '.*').replaceAll('$target', target);
+
+/** The instant vector selectors of a PromQL expression (`name{matchers}`), metric names starting rds_. */
+const selectorsOf = (promql: string): { name: string; selector: string }[] =>
+  [...promql.matchAll(/\b(rds_\w+)(\{[^}]*\})?/g)].map((m) => ({ name: m[1]!, selector: m[0] }));
 
 describe('the dashboard and alert rules against a running agent reading faulty and healthy simulators', { timeout: 240_000 }, () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -211,7 +234,6 @@ ${INPUTS}${simTarget('rds-healthy', sims.healthy, keys.healthy, INPUTS)}${simTar
   });
 
   it('evaluates every alert rule without error, each with summary, description and a runbook link', async () => {
-    const known = new Set([...METRIC_CATALOG.flatMap((d) => (d.kind === 'histogram' ? [`${d.name}_bucket`, `${d.name}_count`, `${d.name}_sum`] : [d.name]))]);
     const rules = await pollUntil('every rule evaluated', async () => {
       const all = await prom.alertRules();
       return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
@@ -219,7 +241,7 @@ ${INPUTS}${simTarget('rds-healthy', sims.healthy, keys.healthy, INPUTS)}${simTar
     assert.equal(rules.length, 29);
     for (const r of rules) {
       assert.equal(r.health, 'ok', `${r.name}: ${r.lastError}`);
-      for (const name of r.query.match(/\brds_\w+/g) ?? []) assert.ok(known.has(name), `${r.name}: ${name} is not a catalog metric`);
+      for (const name of r.query.match(/\brds_\w+/g) ?? []) assert.ok(CATALOG.has(name), `${r.name}: ${name} is not a catalog metric`);
       assert.match(r.labels['severity'] ?? '', /^(critical|warning|info)$/, r.name);
       assert.ok(r.annotations['summary'] && r.annotations['description'], r.name);
       assert.equal(r.annotations['runbook_url'], `docs/runbooks.md#${r.name.toLowerCase()}`);
@@ -243,7 +265,8 @@ ${INPUTS}${simTarget('rds-healthy', sims.healthy, keys.healthy, INPUTS)}${simTar
     }
     // A few more evaluations: nothing else joins them.
     await prom.waitForValue('count(up{job="rds-agent"})', 2);
-    await new Promise((r) => setTimeout(r, 3000));
+    const mark = Date.now();
+    await pollUntil('two more evaluations of every rule', async () => ((await prom.alertRules()).every((r) => Date.parse(r.lastEvaluation) > mark + 2000) ? true : undefined), 15_000);
     const alerts = await prom.alerts();
     assert.deepEqual([...new Set(alerts.map((a) => keyOf(a, instances)))].sort(), EXPECTED);
     assert.deepEqual(alerts.filter((a) => a.labels['target'] === 'rds-healthy'), []);
@@ -258,26 +281,61 @@ ${INPUTS}${simTarget('rds-healthy', sims.healthy, keys.healthy, INPUTS)}${simTar
     assert.match(reload.annotations['description']!, /\(last successful load \d+(\.\d+)?s ago\)/);
   });
 
-  it('evaluates every query of the Grafana dashboard with data from the agent', async () => {
+  it('names only catalog metrics in the dashboard, every selector narrowed by the job and target selectors', async () => {
     const dashboard = JSON.parse(await readFile(DASHBOARD, 'utf8')) as Dashboard;
-    const known = new Set(METRIC_CATALOG.flatMap((d) => (d.kind === 'histogram' ? [`${d.name}_bucket`, `${d.name}_count`, `${d.name}_sum`] : [d.name])));
     const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
     for (const row of ['Connections', 'Reconnects', 'Probes', 'Arrays', 'Drives', 'Filesystems', 'Exports', 'Sensors', 'Interfaces', 'Agent']) assert.ok(rows.includes(row), `row ${row}`);
+    const exprs = [
+      ...panelsOf(dashboard).flatMap((p) => (p.targets ?? []).map((t) => ({ where: `${p.title} ${t.refId}`, expr: t.expr }))),
+      ...dashboard.templating.list.filter((v) => v.definition).map((v) => ({ where: `variable ${v.name}`, expr: v.definition! })),
+    ];
+    for (const { where, expr } of exprs) {
+      // A deployment with the exporter's `prefix` set sees every rds_ name prefixed.
+      assert.deepEqual(expr.match(/(?<!\$\{prefix\})\brds_\w+/g) ?? [], [], `${where}: a metric without \${prefix}`);
+      for (const { name, selector } of selectorsOf(expr.replaceAll('${prefix}', ''))) {
+        const def = CATALOG.get(name);
+        assert.ok(def, `${where}: ${name} is not a catalog metric`);
+        if (where === 'variable job') continue; // the job selector itself
+        assert.ok(selector.includes('job=~"$job"'), `${where}: ${selector} ignores the job selector`);
+        if (def.labels.includes('target') && where !== 'variable target') assert.ok(selector.includes('target=~"$target"'), `${where}: ${selector} ignores the target selector`);
+      }
+    }
+    const shown = JSON.stringify(dashboard.panels);
+    assert.deepEqual(METRIC_CATALOG.filter((d) => !shown.includes(d.name)).map((d) => d.name), [], 'catalog metrics no panel shows');
+  });
+
+  it('evaluates every query of the Grafana dashboard with data from the agent', async () => {
+    const dashboard = JSON.parse(await readFile(DASHBOARD, 'utf8')) as Dashboard;
     let queries = 0;
     const empty: string[] = [];
-    for (const panel of dashboard.panels) {
+    const unmatched = new Set<string>();
+    for (const panel of panelsOf(dashboard)) {
       for (const { expr, refId } of panel.targets ?? []) {
         const promql = promqlOf(expr);
-        for (const name of promql.match(/\brds_\w+/g) ?? []) assert.ok(known.has(name), `${panel.title}: ${name} is not a catalog metric`);
         const result = await prom.query(promql); // throws on a PromQL error
         if (result.length === 0 && !(panel.title in MAY_BE_EMPTY)) empty.push(`${panel.title} ${refId}: ${promql}`);
+        // Each selector matches series on its own, so a wrong label value hidden by `or`, `unless` or an empty-allowed query shows.
+        for (const { name, selector } of selectorsOf(promql)) {
+          if (!(name in ABSENT_HERE) && (await prom.query(selector)).length === 0) unmatched.add(`${panel.title} ${refId}: ${selector}`);
+        }
         queries++;
       }
     }
     assert.deepEqual(empty, [], 'queries without data');
+    assert.deepEqual([...unmatched], [], 'selectors that match no series');
     assert.ok(queries >= 80, `${queries} queries`);
-    const shown = JSON.stringify(dashboard.panels);
-    assert.deepEqual(METRIC_CATALOG.filter((d) => !shown.includes(d.name)).map((d) => d.name), [], 'catalog metrics no panel shows');
+
+    // With one target selected, no panel shows another target's series.
+    let narrowed = 0;
+    for (const panel of panelsOf(dashboard)) {
+      for (const { expr, refId } of panel.targets ?? []) {
+        if (!expr.includes('$target')) continue;
+        const targets = new Set((await prom.query(promqlOf(expr, 'rds-healthy'))).map((s) => s.metric['target']).filter((t) => t !== undefined));
+        assert.ok(targets.size === 0 || (targets.size === 1 && targets.has('rds-healthy')), `${panel.title} ${refId} with target rds-healthy shows ${[...targets].join(', ')}`);
+        if (targets.size === 1) narrowed++;
+      }
+    }
+    assert.ok(narrowed >= 40, `${narrowed} queries showed rds-healthy's series`);
 
     // Template variables: label_values(<selector>, <label>) has values; target is a multi-select from rds_target_info.
     for (const v of dashboard.templating.list.filter((t) => t.type === 'query')) {
@@ -293,7 +351,12 @@ ${INPUTS}${simTarget('rds-healthy', sims.healthy, keys.healthy, INPUTS)}${simTar
     }
 
     // The Devices table: address from rds_target_info, RouterOS version and board from rds_system_info.
-    const devices = dashboard.panels.find((p) => p.title === 'Devices')!;
+    const devices = panelsOf(dashboard).find((p) => p.title === 'Devices')!;
+    const organize = (devices as DashboardPanel & { transformations: { id: string; options: { excludeByName: Record<string, boolean>; renameByName: Record<string, string> } }[] }).transformations.find((t) => t.id === 'organize')!.options;
+    for (const [label, column] of [['target', 'Target'], ['address', 'Address'], ['version', 'RouterOS'], ['board', 'Board']]) {
+      assert.equal(organize.renameByName[label], column);
+      assert.ok(!organize.excludeByName[label], `the Devices table hides ${label}`);
+    }
     const [address, system] = await Promise.all(devices.targets!.map((t) => prom.query(promqlOf(t.expr))));
     const faulty = address!.find((s) => s.metric['target'] === 'rds-faulty')!;
     assert.equal(faulty.metric['address'], `127.0.0.1:${sims.faulty.port}`);

@@ -82,6 +82,8 @@ export interface AlertRule {
   readonly annotations: Record<string, string>;
   readonly health: string;
   readonly lastError?: string;
+  /** RFC 3339 time of the rule's last evaluation. */
+  readonly lastEvaluation: string;
 }
 
 export class PrometheusServer {
