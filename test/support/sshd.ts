@@ -86,7 +86,7 @@ case "$cmd" in
 
 EOF
     ;;
-  '/disk print detail'|'/disk print terse')
+  '/disk print detail')
     crlf <<'EOF'
 Flags: B - BLOCK-DEVICE; M - MOUNTED; r - RAID-MEMBER
  0 Br type=hardware slot="nvme1" slot-default="nvme1" parent="" fs=-
