@@ -81,7 +81,7 @@ export class StorageAgent {
       sim.on('command', (command) => log.push(command));
     }
     try {
-      await h.boot(options);
+      await h.boot();
     } catch (err) {
       await h.stop();
       throw err;
@@ -89,7 +89,7 @@ export class StorageAgent {
     return h;
   }
 
-  private async boot(options: StorageAgentOptions): Promise<void> {
+  private async boot(): Promise<void> {
     const seconds = `${this.intervalMs / 1000}s`;
     const inputs = INPUT_NAMES.map((n) => `        ${n}: { interval: ${seconds}, timeout: 5s }`).join('\n');
     let targets = '';
