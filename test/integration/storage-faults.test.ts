@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { StorageAgent, type SeriesExpectation } from '../support/storage-agent.js';
+import { StorageAgent, promValue, type SeriesExpectation } from '../support/storage-agent.js';
 
 const T = 'rds-1';
+const FS = { filesystem: 'storage-pool', slot: 'storage-pool', type: 'btrfs' };
 
 describe('storage faults through the agent (simulator, both exporters, /status)', () => {
   let h: StorageAgent;
@@ -24,7 +25,7 @@ describe('storage faults through the agent (simulator, both exporters, /status)'
     await h?.stop();
   });
 
-  /** The input read at this step, with no error: what `/status` says of a run that worked. */
+  /** The input read at this step, with no error at it: what `/status` says of a run that worked (an earlier error is kept, older). */
   async function assertInputRead(input: string): Promise<void> {
     const s = await h.status(T);
     assert.equal(s.state, 'connected');
@@ -33,7 +34,7 @@ describe('storage faults through the agent (simulator, both exporters, /status)'
     assert.equal(i.enabled, true);
     assert.equal(i.lastRunAt, new Date(h.now).toISOString());
     assert.equal(i.lastSuccessAt, new Date(h.now).toISOString(), `${input} read at this step`);
-    assert.equal(i.lastError, null);
+    assert.ok(i.lastError === null || Date.parse(i.lastError.at) < h.now, `${input}: no error at this step: ${JSON.stringify(i.lastError)}`);
   }
 
   /** Every fault is read over the one kept connection. */
@@ -72,6 +73,7 @@ describe('storage faults through the agent (simulator, both exporters, /status)'
       'healthy',
     );
     for (const input of ['system', 'health', 'raid', 'drives', 'filesystems', 'exports', 'interfaces', 'traffic']) await assertInputRead(input);
+    assert.deepEqual(Object.values((await h.status(T)).inputs ?? {}).filter((i) => i.lastError !== null), [], 'no input has failed yet');
   });
 
   it('a failed drive: RAID1 "mirror" degraded, the member failed, its reliability warning; recovery restores it', async () => {
@@ -197,6 +199,56 @@ describe('storage faults through the agent (simulator, both exporters, /status)'
     await h.expectSeries(T, errors(14, 3, 3), 'and none added');
     assertSameConnection();
   });
+
+  for (const kind of ['random', 'quote', 'huge'] as const) {
+    it(`${kind} garbage for the /disk listing: every storage input drops its samples and counts it; the series go absent, then return`, async () => {
+      await h.step();
+      const storageInputs = ['raid', 'drives', 'filesystems', 'exports'];
+      const errors = async (): Promise<number[]> => {
+        const scrape = await h.scrape();
+        return storageInputs.map((input) => promValue(scrape, 'rds_telemetry_errors_total', { target: T, input, reason: 'command' }) ?? 0);
+      };
+      const before = await errors();
+      const goodAt = h.now;
+      assert.ok((await h.promValue(T, 'rds_filesystem_free_bytes', FS)) !== undefined, 'read before the fault');
+      const id = h.sim(T).device.garbage(':put [:serialize to=json [/disk print detail as-value]]', kind);
+      await h.step();
+      // Absent, not frozen: an alert on the array or the drive sees "no data", never the last good value.
+      const gone: SeriesExpectation[] = [
+        ['rds_raid_state', { slot: 'mirror', state: 'clean' }, undefined],
+        ['rds_raid_members', { slot: 'storage-pool' }, undefined],
+        ['rds_drive_present', { slot: 'nvme13' }, undefined],
+        ['rds_drive_temperature_celsius', { slot: 'nvme2' }, undefined],
+        ['rds_filesystem_free_bytes', FS, undefined],
+        // The inputs that do not read /disk carry on.
+        ['rds_health_fan_speed_rpm', { sensor: 'fan1-speed' }, 5654],
+        ['rds_connection_state', {}, 1],
+      ];
+      await h.expectSeries(T, gone, `${kind} garbage`);
+      assert.deepEqual(await errors(), before.map((n) => n + 1), 'one failed run counted per storage input');
+      const s = await h.status(T);
+      for (const input of storageInputs) {
+        const i = s.inputs?.[input];
+        assert.equal(i?.lastError?.reason, 'command', input);
+        assert.equal(i?.lastError?.at, new Date(h.now).toISOString(), input);
+        assert.equal(i?.lastSuccessAt, new Date(goodAt).toISOString(), `${input}: the last success is the step before`);
+      }
+      await h.step();
+      assert.deepEqual(await errors(), before.map((n) => n + 2), 'counted again at the next run');
+
+      assert.equal(h.sim(T).device.clearFault(id), true);
+      await h.step();
+      await h.expectSeries(T, [...raidHealthy('mirror', 2, 2, 0), ['rds_drive_present', { slot: 'nvme13' }, 1], ['rds_drive_temperature_celsius', { slot: 'nvme2' }, 33]], `${kind} garbage cleared`);
+      assert.ok((await h.promValue(T, 'rds_filesystem_free_bytes', FS)) !== undefined, 'read again');
+      assert.deepEqual(await errors(), before.map((n) => n + 2), 'no more errors once the device answers properly');
+      for (const input of storageInputs) {
+        await assertInputRead(input);
+        const kept = (await h.status(T)).inputs?.[input]?.lastError;
+        assert.ok(kept && Date.parse(kept.at) < h.now, `${input}: the earlier error kept in /status`);
+      }
+      assertSameConnection();
+    });
+  }
 
   it('a rebuild onto a replaced drive: progress 25, 50, 75 %, then clean with the new drive', async () => {
     const device = h.sim(T).device;
