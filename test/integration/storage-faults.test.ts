@@ -200,6 +200,27 @@ describe('storage faults through the agent (simulator, both exporters, /status)'
     assertSameConnection();
   });
 
+  it('a pool filling: free space falls step by step to 5 %, the use the alert divides by; recovery frees it', async () => {
+    await h.step();
+    const size = await h.promValue(T, 'rds_filesystem_size_bytes', FS);
+    const free0 = await h.promValue(T, 'rds_filesystem_free_bytes', FS);
+    assert.ok(size !== undefined && free0 !== undefined && free0 / size > 0.5, `a roomy pool first: ${free0} of ${size}`);
+    const target = Math.round(size * 0.05);
+    h.sim(T).device.fillPool('storage-pool', { usedRatio: 0.95, overMs: 20_000 });
+    await h.step();
+    await h.expectSeries(T, [['rds_filesystem_free_bytes', FS, Math.round(free0 + (target - free0) / 2)], ['rds_filesystem_size_bytes', FS, size]], 'half-way filled');
+    await h.step();
+    await h.expectSeries(T, [['rds_filesystem_free_bytes', FS, target]], 'filled to 95 %');
+    await h.step();
+    await h.expectSeries(T, [['rds_filesystem_free_bytes', FS, target]], 'and stays there');
+    await assertInputRead('filesystems');
+
+    h.sim(T).device.clearAllFaults();
+    await h.step();
+    await h.expectSeries(T, [['rds_filesystem_free_bytes', FS, free0]], 'space freed');
+    assertSameConnection();
+  });
+
   for (const kind of ['random', 'quote', 'huge'] as const) {
     it(`${kind} garbage for the /disk listing: every storage input drops its samples and counts it; the series go absent, then return`, async () => {
       await h.step();
