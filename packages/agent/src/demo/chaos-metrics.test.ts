@@ -20,6 +20,7 @@ import { CHAOS_SCRIPT } from './chaos.js';
 
 const T = 'rds-b';
 const INTERVAL_MS = 10_000;
+const POOL_FS = { filesystem: 'storage-pool', slot: 'storage-pool', type: 'btrfs' };
 const CONNECTION_STEP = /^(dropped every connection|device down|device back|device hung|device answers again)/;
 
 type Expect = (m: Metrics) => void;
@@ -66,6 +67,12 @@ const EXPECTATIONS: readonly (readonly [RegExp, Expect])[] = [
     assert.equal(m.value('rds_drive_present', { slot: 'nvme9' }), 0);
     assert.equal(m.value('rds_raid_member_failed', { slot: 'nvme9', array: 'storage-pool' }), undefined);
   }],
+  [/storage-pool filling up/, (m) => {
+    const before = m.before('rds_filesystem_free_bytes', POOL_FS)!;
+    const size = m.value('rds_filesystem_size_bytes', POOL_FS)!;
+    assert.ok(before / size > 0.5, `a roomy pool first: ${before} of ${size} free`);
+    assert.equal(m.value('rds_filesystem_free_bytes', POOL_FS), Math.round(before + (Math.round(size * 0.05) - before) / 2), 'half-way to 95 % used, 10 s into 20 s');
+  }],
   [/2 MiB of spaces/, (m) => {
     // The JSON listing with 2 MiB of spaces after its first `:` is still valid JSON: read whole, in
     // linear time, to the same values; nothing refused, nothing dropped.
@@ -84,6 +91,7 @@ const EXPECTATIONS: readonly (readonly [RegExp, Expect])[] = [
     clean(m, 'storage-pool');
     assert.equal(m.value('rds_drive_present', { slot: 'nvme9' }), 1);
     assert.equal(m.value('rds_btrfs_errors_reported', { filesystem: 'storage-pool' }), 0);
+    assert.ok(m.value('rds_filesystem_free_bytes', POOL_FS)! / m.value('rds_filesystem_size_bytes', POOL_FS)! > 0.5, 'the pool emptied again');
   }],
 ];
 
@@ -144,6 +152,7 @@ ${inputs}
         // What `before` may ask for, read now (the recorder holds only current values).
         for (const [metric, labels] of [
           ['rds_interface_link_downs_total', { interface: 'sfp28-1' }],
+          ['rds_filesystem_free_bytes', POOL_FS],
           ...['raid', 'drives', 'filesystems', 'exports'].map((input) => ['rds_telemetry_errors_total', { input, reason: 'command' }] as const),
           ...['raid', 'drives', 'filesystems', 'exports'].map((input) => ['rds_telemetry_read_bytes_total', { input }] as const),
         ] as const) snapshot.set(JSON.stringify([metric, labels]), read(metric, labels));
