@@ -21,7 +21,7 @@ systemd_running() { [[ -d /run/systemd/system ]]; }
 # run_readme_block <name> [dir]: every line of the block, in dir (default: the current one).
 run_readme_block() {
   local name=$1 dir=${2:-$PWD} line
-  while IFS= read -r line; do
+  while IFS= read -r line <&3; do
     [[ -n "$line" ]] || continue
     if [[ "$line" == *"systemctl "* ]] && ! systemd_running; then
       printf '  (skipped, systemd is not running here) $ %s\n' "$line"
@@ -29,15 +29,17 @@ run_readme_block() {
     fi
     printf '  $ %s\n' "$line"
     (cd "$dir" && bash -euo pipefail -c "$line") || fail "README block $name: '$line' failed"
-  done < <(readme_block "$name")
+  done 3< <(readme_block "$name")
 }
 
 # run_readme_configure: the ci:configure block against a simulator started for it. Leaves the
-# simulator running (SIM_PID, SIM_PORT) and the metrics port in METRICS_PORT.
+# simulator running (SIM_PID, SIM_PORT) and the metrics port in METRICS_PORT. Blocks are read on
+# fd 3 so that no command in them (the simulator started in the background) reads the rest of the
+# block from stdin.
 run_readme_configure() {
   local line keyscan fingerprint=''
   METRICS_PORT="$(free_port)"
-  while IFS= read -r line; do
+  while IFS= read -r line <&3; do
     [[ -n "$line" ]] || continue
     case "$line" in
       "rds-agent keyscan 192.0.2.10"*)
@@ -66,7 +68,7 @@ run_readme_configure() {
         bash -euo pipefail -c "$line" || fail "README block configure: '$line' failed"
         ;;
     esac
-  done < <(readme_block configure)
+  done 3< <(readme_block configure)
 }
 
 # check_credentials_layout: the modes the README and the package promise.
