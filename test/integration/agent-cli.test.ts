@@ -231,7 +231,7 @@ describe('rds-agent keyscan and check (against the RDS simulator)', () => {
     for (const input of ['system', 'health', 'raid', 'drives', 'filesystems', 'exports', 'interfaces', 'traffic']) {
       assert.ok(lines.some((l) => new RegExp(`^  ${input} ok \\([\\d.]+ ms\\): \\d+ samples`).test(l)), `${input} in:\n${lines.join('\n')}`);
     }
-    assert.match(ok.stdout, /^ {4}raidState\{slot="storage-pool",state="clean"\} 1$/m, 'the samples, telegraf --test style');
+    assert.match(ok.stdout, /^ {4}rds_raid_state\{slot="storage-pool",state="clean"\} 1$/m, 'the samples, telegraf --test style, named as in /metrics');
     assert.doesNotMatch(ok.stdout, /password|secret/i, 'never a secret the device printed');
 
     const fault = up.device.garbage(/\/system health/, 'random');

@@ -33,7 +33,7 @@ export { LinearBackoff, linearBackoff, type LinearBackoffParams } from './linear
 export default definePlugin({
   name: 'rds-agent-plugin-tcp',
   version: '0.2.0',
-  // The core plugin API this was written against; the loader refuses a core outside this range.
+  // The range of core versions this was written against; the loader refuses a core outside it.
   apiVersion: '^0.2.0',
   register(host) {
     host.addTransport<TcpTransportConfig>(TCP_TRANSPORT, tcpTransportDefinition);

@@ -47,14 +47,14 @@ export const MONITOR_SCHEMA: ConfigSchema<MonitorSettings> = {
     max: MAX_TIMER_MS,
   },
   telemetryInterval: {
-    doc: 'Time between device telemetry collections by transports that can read it; each costs the device a few commands. 0 disables telemetry.',
+    doc: 'Device telemetry of this target: 0 disables it. For a transport with one collect() (no inputs), the time between two collections; a transport with inputs (rds-ssh) schedules each input by its own interval (options.inputs.<name>.interval) and only honours 0 here.',
     format: 'duration',
     default: 60000,
     min: 0,
     max: MAX_TIMER_MS,
   },
   telemetryTimeout: {
-    doc: 'Deadline of one telemetry collection; past it the collection counts as failed (reason timeout), the connection stays up. At most telemetryInterval; 0 means no deadline.',
+    doc: 'For a transport with one collect() (no inputs): the deadline of one collection; past it the collection counts as failed (reason timeout), the connection stays up. At most telemetryInterval; 0 means no deadline. Inputs have their own timeouts (rds-ssh: options.inputs.<name>.timeout).',
     format: 'duration',
     default: 10000,
     min: 0,

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { ErrorCode, isTelemetrySource, isTransportDescriber, TransportError, type Logger, type TelemetryInput, type TelemetrySample, type Transport } from '@rds-agent/core';
+import { ErrorCode, Metrics, isTelemetrySource, isTransportDescriber, TransportError, type Logger, type TelemetryInput, type TelemetrySample, type Transport } from '@rds-agent/core';
 import { silentLogger, SystemClock, SystemRandom, type ComponentRegistry, type TargetConfig } from '@rds-agent/core/host';
 import { keyscan, RDS_SSH_TRANSPORT } from '@rds-agent/rds-ssh-plugin';
 import { CONFIG_OPTIONS, defineCommand, loadConfigFromFlags, type Command } from '../command.js';
@@ -106,12 +106,16 @@ async function checkInputs(transport: Transport, tc: TargetConfig): Promise<Inpu
   return out;
 }
 
-/** A sample as `telegraf --test` prints a point: the metric id, its labels and the value. */
+/**
+ * A sample as `telegraf --test` prints a point: the metric by the name /metrics gives it (the
+ * catalog id for a metric outside the catalog), its labels and the value.
+ */
 function sampleLine(s: TelemetrySample): string {
   const labels = Object.entries(s.labels ?? {})
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(',');
-  return `    ${s.metric}${labels ? `{${labels}}` : ''} ${s.value}`;
+  const name = (Metrics as Readonly<Record<string, { readonly name: string } | undefined>>)[s.metric]?.name ?? s.metric;
+  return `    ${name}${labels ? `{${labels}}` : ''} ${s.value}`;
 }
 
 async function scanHostKey(tc: TargetConfig): Promise<string | null> {
