@@ -339,6 +339,8 @@ async function long(fleet) {
   const minutes = Number(args['long-minutes']);
   const { agent, row } = await agentStartup(fleet, { label: 'agent', timeoutMs: 120_000 });
   const marks = [];
+  const { PrometheusServer } = await import('../test/dist/support/prometheus-server.js');
+  const prom = await PrometheusServer.start([{ job: 'agent', target: new URL(agent.url).host }], '1s');
   try {
     const t0 = Date.now();
     const rss = [];
@@ -355,9 +357,9 @@ async function long(fleet) {
         next = next < 5 ? next + 1 : next + 5;
       }
     }
-    return { row, marks, rssMedian: median(rss), rssMax: max(rss) };
+    return { row, marks, rssMedian: median(rss), rssMax: max(rss), scrapes: await scrapeOutcome(prom, 'agent', t0, Date.now()) };
   } finally {
-    await agent.stop();
+    await Promise.all([agent.stop(), prom.stop()]);
   }
 }
 
@@ -386,14 +388,15 @@ async function main() {
     if (args.long) {
       const l = await long(fleet);
       sections.push(
-        `### RSS over ${args['long-minutes']} min, ${N} connected targets, quiet host (\`--long\`)`,
+        `### RSS over ${args['long-minutes']} min, ${N} connected targets, Prometheus scraping every 1 s (\`--long\`)`,
         '',
         table(
           ['minute', 'RSS MiB', 'peak RSS MiB', 'heap used MiB', 'external MiB', 'states'],
           l.marks.map((m) => [m.min, mib(m.rss), mib(m.peak), mib(m.heapUsed), mib(m.external), JSON.stringify(m.states)]),
         ),
         '',
-        `RSS median ${mib(l.rssMedian)} MiB, max ${mib(l.rssMax)} MiB (sampled every 10 s); start-up to all connected ${ms(l.row.allMs)}.`,
+        `RSS median ${mib(l.rssMedian)} MiB, max ${mib(l.rssMax)} MiB (sampled every 10 s); start-up to all connected ${ms(l.row.allMs)}. ` +
+          `A real Prometheus scraped the agent every 1 s throughout: ${l.scrapes.failed} of ${l.scrapes.scrapes} scrapes failed, duration p50 ${fmt(l.scrapes.p50)} ms, max ${fmt(l.scrapes.max)} ms.`,
       );
       return;
     }
