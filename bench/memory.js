@@ -23,13 +23,14 @@ import { BareSshClient } from './support/bare-ssh-client.js';
 import { parseExposition, total } from './support/prom-text.js';
 import { header, progress, table } from './support/report.js';
 import { SimFleet } from './support/sim-fleet.js';
-import { fmt, mib, sleep, until } from './support/stats.js';
+import { fmt, max, median, mib, sleep, until } from './support/stats.js';
 
 const { values: args } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, 'keep-snapshots': { type: 'string' }, experiments: { type: 'boolean', default: false } },
 });
 const SIZES = args.quick ? [1, 100] : [1, 100, 1000];
 const BIG = SIZES.at(-1);
+const RSS_SAMPLES = args.quick ? 3 : 10;
 const MID = SIZES.at(-2);
 const ANALYZER = join(dirname(fileURLToPath(import.meta.url)), 'support', 'heap-snapshot.js');
 const snapDir = args['keep-snapshots'] ?? mkdtempSync(join(tmpdir(), 'rds-bench-heap-'));
@@ -63,10 +64,15 @@ async function agentAt(fleet, n, { nodeArgs = [], env = {}, snapshot = true } = 
       async () => total(parseExposition(await agent.metricsText()).samples, 'rds_system_uptime_seconds') >= n || undefined,
       { timeoutMs: 120_000, intervalMs: 1000 },
     );
-    await sleep(5000); // a probe round on every target
+    // A probe round on every target, then RSS sampled each second (one sample lands anywhere in a GC cycle).
+    const samples = [];
+    for (let i = 0; i < RSS_SAMPLES; i++) {
+      await sleep(1000);
+      samples.push(agent.memory().rss);
+    }
     const rss = agent.memory();
     const mem = await agent.ask('memory');
-    const out = { n, rss: rss.rss, peak: rss.peak, mem, states: await agent.states() };
+    const out = { n, rss: median(samples), rssMax: max(samples), peak: rss.peak, mem, states: await agent.states() };
     if (snapshot) {
       const file = join(snapDir, `agent-${n}${nodeArgs.length || Object.keys(env).length ? '-exp' : ''}.heapsnapshot`);
       const snap = await agent.ask('snapshot', { path: file }, 600_000);
@@ -91,8 +97,12 @@ async function bareAt(fleet, n) {
   });
   try {
     await until(`bare client: ${n} connected`, async () => (await bare.stats()).connectedNow >= n || undefined, { timeoutMs: 120_000, intervalMs: 200 });
-    await sleep(6000);
-    const rss = bare.memory();
+    const samples = [];
+    for (let i = 0; i < RSS_SAMPLES; i++) {
+      await sleep(1000);
+      samples.push(bare.memory().rss);
+    }
+    const rss = { ...bare.memory(), rss: median(samples) };
     const mem = await bare.memoryUsage();
     const file = join(snapDir, `bare-${n}.heapsnapshot`);
     await bare.snapshot(file);
@@ -142,7 +152,7 @@ async function main() {
   const [bMid, bBig] = bare;
   const rows = agent.map((a) => [
     `agent, ${a.n} target${a.n === 1 ? '' : 's'}`,
-    mib(a.rss),
+    `${mib(a.rss)} (max ${mib(a.rssMax)})`,
     mib(a.peak),
     mib(a.mem.heapUsed),
     mib(a.mem.heapTotal),
@@ -214,7 +224,7 @@ async function main() {
     ]),
     '### Process memory',
     '',
-    table(['process', 'RSS MiB', 'peak RSS MiB', 'heapUsed MiB', 'heapTotal MiB', 'external MiB', 'arrayBuffers MiB', 'heap snapshot MiB', 'RSS - heapTotal - external MiB'], rows),
+    table(['process', `RSS median of ${RSS_SAMPLES} s MiB`, 'peak RSS MiB', 'heapUsed MiB', 'heapTotal MiB', 'external MiB', 'arrayBuffers MiB', 'heap snapshot MiB', 'RSS - heapTotal - external MiB'], rows),
     '',
     `Snapshot sizes: ${agent.map((a) => `${a.n}: ${mib(a.heap.fileBytes)} MiB file, ${a.heap.nodes} nodes`).join('; ')}. RSS right after the snapshot's GC at ${BIG}: ${mib(big.afterGc)} MiB.`,
     '',
@@ -236,8 +246,8 @@ async function main() {
       `### Experiments: RSS at ${BIG} targets under runtime settings`,
       '',
       table(
-        ['setting', 'RSS MiB', 'peak RSS MiB', 'heapUsed MiB', 'heapTotal MiB', 'external MiB'],
-        experiments.map((e) => [e.label, mib(e.rss), mib(e.peak), mib(e.mem.heapUsed), mib(e.mem.heapTotal), mib(e.mem.external)]),
+        ['setting', 'RSS median MiB', 'RSS max MiB', 'peak RSS MiB', 'heapUsed MiB', 'heapTotal MiB', 'external MiB'],
+        experiments.map((e) => [e.label, mib(e.rss), mib(e.rssMax), mib(e.peak), mib(e.mem.heapUsed), mib(e.mem.heapTotal), mib(e.mem.external)]),
       ),
       '',
     );

@@ -198,10 +198,9 @@ export class AgentProcess {
     });
   }
 
-  async status() {
-    const res = await this.get('/status');
-    if (res.status !== 200) throw new Error(`/status answered ${res.status}`);
-    return JSON.parse(res.body);
+  /** The /status document; a starved agent gets `attempts` tries of `timeoutMs` each. */
+  async status({ timeoutMs = 60_000, attempts = 3 } = {}) {
+    return JSON.parse(await this.getWithRetry('/status', timeoutMs, attempts));
   }
 
   /** Counts of targets per state from /status. */
@@ -212,13 +211,17 @@ export class AgentProcess {
   }
 
   /** The text exposition; a starved agent gets `attempts` tries of `timeoutMs` each. */
-  async metricsText({ timeoutMs = 60_000, attempts = 3 } = {}) {
+  metricsText({ timeoutMs = 60_000, attempts = 3 } = {}) {
+    return this.getWithRetry('/metrics', timeoutMs, attempts);
+  }
+
+  async getWithRetry(path, timeoutMs, attempts) {
     let last;
     for (let i = 0; i < attempts; i++) {
       try {
-        const res = await this.get('/metrics', { timeoutMs });
+        const res = await this.get(path, { timeoutMs });
         if (res.status === 200) return res.body;
-        last = new Error(`/metrics answered ${res.status}`);
+        last = new Error(`${path} answered ${res.status}`);
       } catch (err) {
         last = err;
         // A timed-out request leaves the kept-alive socket in an unknown state: start afresh.
