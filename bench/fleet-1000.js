@@ -296,6 +296,7 @@ async function loaded(fleet, bare) {
     const textA = await agent.metricsText();
     const stableConnected = () => agent.status().then((s) => s.targets.filter((t) => t.state === 'connected' && stableNames.has(t.target)).length, () => NaN);
     const connectedA = await stableConnected();
+    const bareConnectedA = (await bare?.stats())?.connectedNow;
     const bareA = bareLost.length - bareBefore;
     const loopA = await agent.ask('loop-delay', { reset: true }, 60_000);
 
@@ -306,6 +307,7 @@ async function loaded(fleet, bare) {
     const end = Date.now();
     const textB = await agent.metricsText();
     const connectedB = await stableConnected();
+    const bareConnectedB = (await bare?.stats())?.connectedNow;
     const loopB = await agent.ask('loop-delay', { reset: true }, 60_000);
     const bareB = bareLost.length - bareBefore - bareA;
 
@@ -327,7 +329,7 @@ async function loaded(fleet, bare) {
     const bareStableTargets = new Set(bareLost.slice(bareBefore).map((e) => e.index)).size;
     out.losses = {
       agent: { atStart: startLoss, saturated: a, end: bEnd, flapping: lossesOf(textB, flapNames), connectedA, connectedB },
-      bare: { saturated: bareA, flapping: bareB, targets: bareStableTargets },
+      bare: { saturated: bareA, flapping: bareB, targets: bareStableTargets, connectedA: bareConnectedA, connectedB: bareConnectedB },
     };
     out.windows = { saturated: { ...wA, loop: loopA }, flapping: { ...wB, loop: loopB } };
     out.scrapes = { agent: await scrapeOutcome(prom, 'agent', promStart, end), static: await scrapeOutcome(prom, 'static', promStart, end) };
@@ -482,7 +484,7 @@ async function main() {
           ['measure', 'agent', 'baseline', 'baseline is'],
           [
             ['stable targets lost during start-up', `${a.atStart.lostTargets} of ${S}`, '', ''],
-            ['stable targets connected at the end of the saturated / flapping window', `${a.connectedA} / ${a.connectedB} of ${S}`, '', ''],
+            ['stable targets connected at the end of the saturated / flapping window', `${a.connectedA} / ${a.connectedB} of ${S}`, `${b.connectedA} / ${b.connectedB} of ${S}`, 'bare ssh2 client'],
             ['stable targets lost, saturated window (losses)', `${a.saturated.lostTargets} of ${S} (${a.saturated.losses})`, `${b.saturated} losses`, 'bare ssh2 client, same probe and deadline, same simulators'],
             ['stable targets lost, whole run (losses)', `${a.end.lostTargets} of ${S} (${a.end.losses})`, `${b.targets} of ${S} (${b.saturated + b.flapping})`, 'bare ssh2 client'],
             ['losses of flapping targets (expected)', `${a.flapping.losses} on ${a.flapping.lostTargets} targets`, '', ''],
