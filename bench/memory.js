@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
 });
 const SIZES = args.quick ? [1, 100] : [1, 100, 1000];
 const BIG = SIZES.at(-1);
-const RSS_SAMPLES = args.quick ? 3 : 10;
+const RSS_SAMPLES = args.quick ? 3 : 6;
 const MID = SIZES.at(-2);
 const ANALYZER = join(dirname(fileURLToPath(import.meta.url)), 'support', 'heap-snapshot.js');
 const snapDir = args['keep-snapshots'] ?? mkdtempSync(join(tmpdir(), 'rds-bench-heap-'));
