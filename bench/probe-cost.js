@@ -68,16 +68,12 @@ async function measure({ cpu, probes, serverCpu, windowMs, settleMs = 2000 }) {
 }
 
 async function agentMode(fleet, mode, indices, configFor = (m) => fleetConfig({ fleet, indices, monitor: m.monitor, options: m.options })) {
-  const m = MODES[mode];
-  let connected = 0;
-  const agent = await AgentProcess.start(configFor(m), { keep: () => false });
+  const agent = await AgentProcess.start(configFor(MODES[mode]));
   try {
     await until(`agent (${mode}): ${indices.length} connected`, async () => ((await agent.states()).connected ?? 0) >= indices.length || undefined, { timeoutMs: 60_000, intervalMs: 250 });
-    connected = indices.length;
-    return await measure({ cpu: () => agent.cpuMs(), probes: () => probeCount(agent), serverCpu: () => fleet.cpuMs?.() ?? 0, windowMs: WINDOW_MS });
+    return await measure({ cpu: () => agent.cpuMs(), probes: () => probeCount(agent), serverCpu: () => fleet.cpuMs(), windowMs: WINDOW_MS });
   } finally {
     await agent.stop();
-    void connected;
   }
 }
 

@@ -3,7 +3,7 @@
 // process is starved (nothing is asked of its event loop). CPU is at the kernel's tick resolution
 // (getconf CLK_TCK, 100 Hz here: 10 ms), so measurement windows are chosen long enough for it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = (() => {
   try {
@@ -75,36 +75,7 @@ export function processTree(pid) {
   return out;
 }
 
-/** Whether /proc has a task-children file (it needs CONFIG_PROC_CHILDREN); else fall back to a scan. */
-export function descendants(pid) {
-  const tree = processTree(pid);
-  if (tree.length > 1 || childPids(pid).length > 0) return tree;
-  // Fallback: scan /proc for processes whose ancestor chain reaches `pid`.
-  const parent = new Map();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  const result = [pid];
-  for (const p of parent.keys()) {
-    let q = p;
-    for (let hops = 0; hops < 64 && q > 1; hops++) {
-      q = parent.get(q);
-      if (q === pid) {
-        result.push(p);
-        break;
-      }
-    }
-  }
-  return result;
-}
-
-/** The 1-minute load average and the share of the 2 cores busy over the last `ms` (from /proc/stat). */
+/** The 1-minute load average (other work on the host shows here). */
 export function loadAverage() {
   return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 }
