@@ -44,6 +44,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     saturated: { type: 'string' },
     flapping: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const QUICK = args.quick;
@@ -260,7 +261,18 @@ async function loaded(fleet, bare) {
     const bareBefore = bareLost.length;
     progress('loaded: agent start-up under load');
     const tracker = startupTracker(N);
-    agent = await AgentProcess.start(fleetConfig({ fleet, indices: all }), { keep: tracker.keep });
+    // Why stable targets were lost, from the agent's own `connection lost` log lines.
+    const lossLines = new Map();
+    const keep = (line) => {
+      if (line.msg === 'connection lost' && stableNames.has(line.target)) {
+        const key = `${line.detectedBy} ${line.reason}: ${String(line.err ?? '').slice(0, 90)}`;
+        lossLines.set(key, (lossLines.get(key) ?? 0) + 1);
+      }
+      return tracker.keep(line);
+    };
+    const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+    agent = await AgentProcess.start(fleetConfig({ fleet, indices: all }), { keep, nodeArgs });
+    out.lossLines = lossLines;
     // Prometheus starts as soon as the exporter listens: every scrape of the run counts.
     writeFileSync(join(dir, 'metrics.txt'), await agent.metricsText().catch(() => ''));
     staticChild = new IpcChild(join(bench, 'support', 'static-server-child.js'));
@@ -323,7 +335,12 @@ async function loaded(fleet, bare) {
         lostTargets++;
         losses += v;
       }
-      return { lostTargets, losses };
+      const reasons = new Map();
+      for (const x of parseExposition(text).samples) {
+        if (x.name !== 'rds_disconnects_total' || !names.has(x.labels.target) || x.value === 0) continue;
+        reasons.set(x.labels.reason, (reasons.get(x.labels.reason) ?? 0) + x.value);
+      }
+      return { lostTargets, losses, reasons: [...reasons].map(([k, v]) => `${k} ${v}`).join(', ') || 'none' };
     };
     const startLoss = lossesOf(startText, stableNames);
     const a = lossesOf(textA, stableNames);
@@ -336,6 +353,11 @@ async function loaded(fleet, bare) {
     out.windows = { saturated: { ...wA, loop: loopA }, flapping: { ...wB, loop: loopB } };
     out.scrapes = { agent: await scrapeOutcome(prom, 'agent', promStart, end), static: await scrapeOutcome(prom, 'static', promStart, end) };
     out.states = await agent.states();
+    out.extensions = { probe: 0, connect: 0 };
+    for (const [msg, n] of agent.counts) {
+      if (msg.startsWith('probe deadline extended')) out.extensions.probe += n;
+      if (msg.startsWith('connect deadline extended')) out.extensions.connect += n;
+    }
   } finally {
     await fleet.stopFlapping().catch(() => undefined);
     await hogs.stop();
@@ -489,6 +511,9 @@ async function main() {
             ['stable targets connected at the end of the saturated / flapping window', `${a.connectedA} / ${a.connectedB} of ${S}`, `${b.connectedA} / ${b.connectedB} of ${S}`, 'bare ssh2 client'],
             ['stable targets lost, saturated window (losses)', `${a.saturated.lostTargets} of ${S} (${a.saturated.losses})`, `${b.saturated} losses`, 'bare ssh2 client, same probe and deadline, same simulators'],
             ['stable targets lost, whole run (losses)', `${a.end.lostTargets} of ${S} (${a.end.losses})`, `${b.targets} of ${S} (${b.saturated + b.flapping})`, 'bare ssh2 client'],
+            ['stable-target losses by reason, whole run', a.end.reasons, '', ''],
+            ['stable-target losses as logged (detectedBy reason: message)', [...l.lossLines].map(([k, v]) => `${v}x ${k}`).join('; ') || 'none', '', ''],
+            ['deadline extensions logged (probe / connect)', `${l.extensions.probe} / ${l.extensions.connect}`, '', ''],
             ['losses of flapping targets (expected)', `${a.flapping.losses} on ${a.flapping.lostTargets} targets`, '', ''],
             ['Prometheus scrapes failed / total', `${l.scrapes.agent.failed} of ${l.scrapes.agent.scrapes}`, `${l.scrapes.static.failed} of ${l.scrapes.static.scrapes}`, 'static server, same body pre-gzipped, same Prometheus'],
             ['scrape duration p50 / max (ms)', `${fmt(l.scrapes.agent.p50)} / ${fmt(l.scrapes.agent.max)}`, `${fmt(l.scrapes.static.p50)} / ${fmt(l.scrapes.static.max)}`, 'static server'],
