@@ -860,7 +860,7 @@ describe('ConnectionMonitor: metrics through the hub (reference names)', () => {
 });
 
 describe('ConnectionMonitor: a starved agent is not a hung device', () => {
-  it('extends a probe deadline once by the time the agent could not run; a live peer that answers late is kept', async (t) => {
+  it('extends a probe deadline by the time the agent could not run; a live peer that answers late is kept', async (t) => {
     const lag = new ManualLoopLag();
     const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
     t.after(() => monitor.stop());
@@ -880,7 +880,26 @@ describe('ConnectionMonitor: a starved agent is not a hung device', () => {
     assert.deepEqual(rec.eventsOf('disconnected'), []);
   });
 
-  it('still finds a hung device: at most probeInterval + probeTimeout + the measured delay, extended only once', async (t) => {
+  it('a live peer answering while the agent stays starved through the extension is kept', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    lag.stall(5500, 2000);
+    lag.stall(8000, 2000); // starved through the whole first extension as well
+    await to(clock, 10_500);
+    assert.equal(monitor.state, 'connected', 'the agent could run for only 1 s of the probe so far');
+    transport.hangProbes(false);
+    transport.answerHungCalls();
+    await to(clock, 11_000);
+    assert.equal(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('disconnected'), []);
+    assert.deepEqual(rec.eventsOf('deadline-extended').map((e) => [e.at, e.stalledMs]), [[8000, 2000], [10_000, 2000]]);
+  });
+
+  it('still finds a hung device: at most probeInterval + probeTimeout + the measured delay', async (t) => {
     const lag = new ManualLoopLag();
     const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
     t.after(() => monitor.stop());
@@ -889,13 +908,13 @@ describe('ConnectionMonitor: a starved agent is not a hung device', () => {
     transport.hangProbes(true);
     transport.hangConnects(true);
     lag.stall(5000, 1500);
-    lag.stall(8000, 1500); // starved during the extension as well: no second extension
-    await to(clock, 9499);
+    lag.stall(8000, 1500); // starved during the extension as well: extended by that too
+    await to(clock, 10_999);
     assert.equal(monitor.state, 'connected');
-    await to(clock, 9500); // 5000 + 3000 + 1500
+    await to(clock, 11_000); // 5000 + 3000 + 1500 + 1500
     assert.notEqual(monitor.state, 'connected');
-    assert.deepEqual(rec.eventsOf('disconnected').map((e) => [e.at, e.reason, e.detectedBy, e.code]), [[9500, 'timeout', 'probe', ErrorCode.TIMEOUT]]);
-    assert.equal(rec.eventsOf('deadline-extended').length, 1);
+    assert.deepEqual(rec.eventsOf('disconnected').map((e) => [e.at, e.reason, e.detectedBy, e.code]), [[11_000, 'timeout', 'probe', ErrorCode.TIMEOUT]]);
+    assert.equal(rec.eventsOf('deadline-extended').length, 2);
   });
 
   it('a free-running agent keeps the exact deadline', async (t) => {
