@@ -17,6 +17,12 @@ export interface DeadlineOptions {
   readonly onExtended?: (stalledMs: number) => void;
 }
 
+/**
+ * Why a deadline's timer is cancelled once the operation settled: shared, since `abort()` without a
+ * reason builds a DOMException (a stack trace) per probe.
+ */
+const SETTLED = Object.freeze(new Error('deadline: operation settled'));
+
 /** Smallest measured delay that extends a deadline (below it, timer jitter). @public */
 export const MIN_STALL_MS = 20;
 
@@ -59,7 +65,7 @@ export function withDeadline<T>(
     const finish = (settle: () => void): void => {
       if (settled) return;
       settled = true;
-      timerController.abort();
+      timerController.abort(SETTLED);
       parent.removeEventListener('abort', onParentAbort);
       settle();
     };
