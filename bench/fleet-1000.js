@@ -17,6 +17,7 @@
 //   npm run build && node bench/fleet-1000.js [--quick] [--targets 1000] [--only quiet|loaded]
 //       [--saturated 60] [--flapping 60]   seconds; the issue's scenario is --saturated 120 --flapping 180
 //   node bench/fleet-1000.js --long [--long-minutes 30]   RSS over 30 min (does not fit npm run bench)
+//   --cpu-prof DIR: a V8 CPU profile of the agent in the loaded scenario; --connect-concurrency N: its handshake bound
 //
 // Durations (full): about 2 min quiet + 3 min loaded on a quiet 2-core host, longer when start-up
 // is slow (every wait is bounded). Prints markdown.
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     saturated: { type: 'string' },
     flapping: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'connect-concurrency': { type: 'string' },
   },
 });
 const QUICK = args.quick;
@@ -271,7 +273,9 @@ async function loaded(fleet, bare) {
       return tracker.keep(line);
     };
     const nodeArgs = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
-    agent = await AgentProcess.start(fleetConfig({ fleet, indices: all }), { keep, nodeArgs });
+    // --connect-concurrency N: the agent's handshake bound for this scenario (default: the agent's own).
+    const extra = args['connect-concurrency'] ? `connectConcurrency: ${Number(args['connect-concurrency'])}\n` : '';
+    agent = await AgentProcess.start(fleetConfig({ fleet, indices: all, extra }), { keep, nodeArgs });
     out.lossLines = lossLines;
     // Prometheus starts as soon as the exporter listens: every scrape of the run counts.
     writeFileSync(join(dir, 'metrics.txt'), await agent.metricsText().catch(() => ''));

@@ -59,7 +59,8 @@ export interface ConnectionMonitorDeps {
   readonly hooks: readonly NamedReconnectHook[];
   /**
    * The agent's own event-loop delay: probe and connect deadlines that pass while the agent could
-   * not run are extended once by the delay measured. @default none (deadlines are exact)
+   * not run are extended by the delay measured (only time the agent could run counts), and a probe
+   * that timed out under starvation is confirmed by one more probe before the session is torn down. @default none (deadlines are exact)
    */
   readonly lag?: LoopLag;
   /**
