@@ -860,7 +860,7 @@ describe('ConnectionMonitor: metrics through the hub (reference names)', () => {
 });
 
 describe('ConnectionMonitor: a starved agent is not a hung device', () => {
-  it('extends a probe deadline once by the time the agent could not run; a live peer that answers late is kept', async (t) => {
+  it('extends a probe deadline by the time the agent could not run; a live peer that answers late is kept', async (t) => {
     const lag = new ManualLoopLag();
     const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
     t.after(() => monitor.stop());
@@ -880,7 +880,26 @@ describe('ConnectionMonitor: a starved agent is not a hung device', () => {
     assert.deepEqual(rec.eventsOf('disconnected'), []);
   });
 
-  it('still finds a hung device: at most probeInterval + probeTimeout + the measured delay, extended only once', async (t) => {
+  it('a live peer answering while the agent stays starved through the extension is kept', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    lag.stall(5500, 2000);
+    lag.stall(8000, 2000); // starved through the whole first extension as well
+    await to(clock, 10_500);
+    assert.equal(monitor.state, 'connected', 'the agent could run for only 1 s of the probe so far');
+    transport.hangProbes(false);
+    transport.answerHungCalls();
+    await to(clock, 11_000);
+    assert.equal(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('disconnected'), []);
+    assert.deepEqual(rec.eventsOf('deadline-extended').map((e) => [e.at, e.stalledMs]), [[8000, 2000], [10_000, 2000]]);
+  });
+
+  it('still finds a hung device: at most probeInterval + probeTimeout + the measured delay (+ one confirming probe)', async (t) => {
     const lag = new ManualLoopLag();
     const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
     t.after(() => monitor.stop());
@@ -889,13 +908,51 @@ describe('ConnectionMonitor: a starved agent is not a hung device', () => {
     transport.hangProbes(true);
     transport.hangConnects(true);
     lag.stall(5000, 1500);
-    lag.stall(8000, 1500); // starved during the extension as well: no second extension
-    await to(clock, 9499);
+    lag.stall(8000, 1500); // starved during the extension as well: extended by that too
+    await to(clock, 11_000); // 5000 + 3000 + 1500 + 1500: the first probe times out
+    assert.equal(monitor.state, 'connected', 'starved: confirmed by one more probe');
+    assert.equal(rec.eventsOf('deadline-extended').length, 2);
+    await to(clock, 13_999);
     assert.equal(monitor.state, 'connected');
-    await to(clock, 9500); // 5000 + 3000 + 1500
+    await to(clock, 14_000); // + 3000, the confirming probe unanswered on a free-running agent
     assert.notEqual(monitor.state, 'connected');
-    assert.deepEqual(rec.eventsOf('disconnected').map((e) => [e.at, e.reason, e.detectedBy, e.code]), [[9500, 'timeout', 'probe', ErrorCode.TIMEOUT]]);
-    assert.equal(rec.eventsOf('deadline-extended').length, 1);
+    assert.deepEqual(rec.eventsOf('disconnected').map((e) => [e.at, e.reason, e.detectedBy, e.code]), [[14_000, 'timeout', 'probe', ErrorCode.TIMEOUT]]);
+  });
+
+  it('a probe that timed out while the agent was starved is confirmed once before the session is torn down', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    lag.stall(6000, 500);
+    await to(clock, 8500); // 5000 + 3000 + 500: timed out, but the agent was starved meanwhile
+    assert.equal(monitor.state, 'connected', 'not torn down on a doubtful timeout');
+    assert.equal(transport.probeCalls, 2, 'a confirming probe is sent at once');
+    assert.deepEqual(rec.eventsOf('probe').map((e) => [e.at, e.outcome]), [[8500, 'failed']]);
+    transport.hangProbes(false);
+    transport.answerHungCalls();
+    await to(clock, 9000);
+    assert.equal(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('disconnected'), []);
+    assert.equal(transport.closeCalls, 1, 'only the close before the first connect');
+  });
+
+  it('a hung device is still found after the confirmation: probeInterval + probeTimeout + delay + probeTimeout', async (t) => {
+    const lag = new ManualLoopLag();
+    const { clock, monitor, transport, rec } = setup({ options: { probeInterval: 5000, probeTimeout: 3000 }, lag });
+    t.after(() => monitor.stop());
+    monitor.start();
+    await clock.flush();
+    transport.hangProbes(true);
+    transport.hangConnects(true);
+    lag.stall(6000, 500);
+    await to(clock, 11_499);
+    assert.equal(monitor.state, 'connected');
+    await to(clock, 11_500); // 5000 + 3000 + 500 + 3000: the confirming probe found no answer either
+    assert.notEqual(monitor.state, 'connected');
+    assert.deepEqual(rec.eventsOf('disconnected').map((e) => [e.at, e.reason, e.detectedBy]), [[11_500, 'timeout', 'probe']]);
   });
 
   it('a free-running agent keeps the exact deadline', async (t) => {

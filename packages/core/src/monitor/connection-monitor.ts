@@ -10,7 +10,7 @@ import type { RunOptions, Transport } from '../transport/transport.js';
 import { isCommandRunner, isTransportDescriber } from '../transport/transport.js';
 import type { LoopLag } from '../clock/loop-lag.js';
 import { formatDuration } from '../config/duration.js';
-import { untilAborted, withDeadline, type DeadlineOptions } from '../signals/deadline.js';
+import { MIN_STALL_MS, untilAborted, withDeadline, type DeadlineOptions } from '../signals/deadline.js';
 import type { Semaphore } from '../signals/semaphore.js';
 import type { ConnectionState, DetectedBy, MonitorEvent, MonitorEventSink } from './events.js';
 import { pickFirstAttemptDelay } from './first-attempt-delay.js';
@@ -59,7 +59,8 @@ export interface ConnectionMonitorDeps {
   readonly hooks: readonly NamedReconnectHook[];
   /**
    * The agent's own event-loop delay: probe and connect deadlines that pass while the agent could
-   * not run are extended once by the delay measured. @default none (deadlines are exact)
+   * not run are extended by the delay measured (only time the agent could run counts), and a probe
+   * that timed out under starvation is confirmed by one more probe before the session is torn down. @default none (deadlines are exact)
    */
   readonly lag?: LoopLag;
   /**
@@ -90,6 +91,11 @@ interface Outage {
  *   (at once), a probe every `monitor.probeInterval` that fails or exceeds `monitor.probeTimeout` (its signal is
  *   aborted at the deadline, reason `timeout`), and {@link reportCommandError}. State and metrics
  *   change at detection (`disconnected` event + `state-changed`), before any wait.
+ * - With a `lag` source, probe and connect deadlines count only time the agent could run
+ *   (`withDeadline`), and a probe that timed out while the agent was starved is confirmed by one
+ *   more probe at once before the session is torn down. A hung device is found within
+ *   `probeInterval + probeTimeout` + the delay measured, + one more `probeTimeout` when that delay
+ *   was at least `MIN_STALL_MS` (never on a free-running agent).
  * - After a loss the dead session is closed and the first attempt waits a uniform draw in
  *   `[monitor.firstAttemptJitter / 8, monitor.firstAttemptJitter]` ({@link pickFirstAttemptDelay}; 0: no wait
  *   and no draw), so a fleet that noticed the same outage in the same millisecond does not reconnect in lockstep.
@@ -488,9 +494,16 @@ export class ConnectionMonitor {
       await this.pause(this.settings.probeInterval);
       if (this.stopRequested) return undefined;
       if (!this.loss) {
-        const failure = await this.probe();
+        let failure = await this.probe();
         if (this.stopRequested) return undefined;
-        if (failure && !this.loss) this.noteLoss(failure.reason, failure.code, failure.message, 'probe', cycle);
+        if (failure?.starved && !this.loss) {
+          // Timed out while the agent itself was starved: confirm once before tearing the session down
+          // (a reconnect costs a handshake, which adds to the load that caused the doubt).
+          this.logger.info({ stalledMs: failure.starved, err: failure.error.message }, 'probe timed out while the agent was starved; confirming with one more probe');
+          failure = await this.probe();
+          if (this.stopRequested) return undefined;
+        }
+        if (failure && !this.loss) this.noteLoss(failure.error.reason, failure.error.code, failure.error.message, 'probe', cycle);
       }
       if (this.loss) {
         this.announceLoss();
@@ -499,8 +512,11 @@ export class ConnectionMonitor {
     }
   }
 
-  /** One bounded probe. Resolves with the failure, or undefined when it passed or was interrupted. */
-  private async probe(): Promise<TransportError | undefined> {
+  /**
+   * One bounded probe. Resolves with the failure, or undefined when it passed or was interrupted.
+   * `starved` is how long the agent itself could not run during a probe that timed out (0: it ran freely).
+   */
+  private async probe(): Promise<{ error: TransportError; starved: number } | undefined> {
     const startedAt = this.clock.now();
     const timeoutMs = this.settings.probeTimeout;
     return this.phase(async (signal) => {
@@ -535,7 +551,8 @@ export class ConnectionMonitor {
           latencyMs: this.clock.now() - startedAt,
           reason: error.reason,
         });
-        return error;
+        const stalled = error.code === ErrorCode.TIMEOUT && this.lag ? Math.round(this.lag.lagBetween(startedAt, this.clock.now())) : 0;
+        return { error, starved: stalled >= MIN_STALL_MS ? stalled : 0 };
       }
     });
   }

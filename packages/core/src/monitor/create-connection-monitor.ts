@@ -31,7 +31,7 @@ export interface CreateConnectionMonitorOptions {
   readonly logger?: Logger;
   /** @default none */
   readonly hooks?: readonly NamedReconnectHook[];
-  /** The agent's event-loop delay (deadlines that pass while the agent was starved are extended once). */
+  /** The agent's event-loop delay (deadlines count only time the agent could run; a starved probe timeout is confirmed once). */
   readonly lag?: LoopLag;
   /** Shared bound on concurrent handshakes. */
   readonly connectGate?: Semaphore;

@@ -121,7 +121,7 @@ export interface TelemetryEvent extends EventBase {
 
 /**
  * A probe or connect deadline passed while the agent itself could not run (blocked event loop,
- * starved host) and was extended once by the delay measured, instead of blaming the device.
+ * starved host) and was extended by the delay measured (again for each further stall), instead of blaming the device.
  *
  * @internal
  */

@@ -3,7 +3,7 @@ import type { LoopLag } from '../clock/loop-lag.js';
 /**
  * A {@link LoopLag} a test scripts: `stall(from, ms)` says the agent could not run for `ms` from
  * Clock time `from` (a blocked event loop, a starved host), so FakeClock tests can show that a
- * deadline passing while the agent was starved is extended once, and that a hung device is still
+ * deadline passing while the agent was starved is extended by the stall (and again for later stalls), and that a hung device is still
  * found. Overlapping stalls add up.
  *
  * @public
