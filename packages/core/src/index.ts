@@ -10,6 +10,7 @@
 export type { Clock } from './clock/clock.js';
 export type { Random } from './clock/random.js';
 export type { Logger, LogLevel } from './logging/logger.js';
+export { LogEvent, type LogEventName } from './logging/log-event.js';
 export type { Transport, ProbeResult, RunOptions, CommandRunner, TransportDescriber, TransportContext, TransportFactory } from './transport/transport.js';
 export { isCommandRunner, isTransportDescriber } from './transport/transport.js';
 export type { TransportDefinition } from './transport/transport-definition.js';

@@ -37,6 +37,7 @@ export interface MetricStream {
 export interface ExporterContext {
   /** The exporter's type name (`prometheus`, `otel`, ...), also its name in self-metrics. */
   readonly name: string;
+  /** Bound to `{ exporter: name }`: lines MUST NOT repeat it. */
   readonly logger: Logger;
   readonly clock: Clock;
   readonly metrics: MetricStream;

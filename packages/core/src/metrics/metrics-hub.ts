@@ -277,7 +277,7 @@ export class MetricsHub implements MonitorEventSink {
     const last = this.lastErrorLog.get(who);
     if (last !== undefined && now - last < ERROR_LOG_INTERVAL_MS) return;
     this.lastErrorLog.set(who, now);
-    this.logger.error({ component: who, err: err instanceof Error ? err.message : String(err) }, msg);
+    this.logger.error({ consumer: who, err: err instanceof Error ? err.message : String(err) }, msg);
   }
 }
 

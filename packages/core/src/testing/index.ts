@@ -24,6 +24,8 @@ export { MetricsHub } from '../metrics/metrics-hub.js';
 export { StatusStore } from '../metrics/status-store.js';
 export { effectiveCatalog } from '../metrics/effective-catalog.js';
 export { createLogger } from '../logging/logger.js';
+// Every JSON log line a test reads goes through this: one key once per object, or the test fails.
+export { parseJsonLogLine, LogLineError } from '../logging/json-log-line.js';
 export type { MonitorEvent } from '../monitor/events.js';
 export * from './manual-loop-lag.js';
 export * from './exporter-contract.js';
