@@ -5,13 +5,15 @@
  *   `AllowUsers` a dedicated test user (created if missing); a `ForceCommand` script that answers
  *   RouterOS commands from `$SSH_ORIGINAL_COMMAND` with CRLF output.
  * - Faults: stop/start/restart the listener, kill/SIGSTOP/SIGCONT the per-connection processes,
- *   swap the host key, remove the client key from authorized_keys.
+ *   swap the host key (and put it back), remove the client key from authorized_keys, stall every
+ *   command while sshd still answers (a half-dead session); `MaxStartups`,
+ *   `MaxSessions` and `LoginGraceTime` from the options.
  * - Everything is stopped by PID; nothing is found or killed by a broad name.
  *
  * Needs root (it creates a user and runs sshd) and `/usr/sbin/sshd` (`apt-get install openssh-server`).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -41,6 +43,8 @@ const ROUTEROS_SCRIPT = String.raw`#!/bin/bash
 # RouterOS-like answers for the rds-agent e2e suite. Errors go to stdout with exit 0, as on RouterOS.
 cmd="$(printf '%s' "$SSH_ORIGINAL_COMMAND" | tr -s ' ' | sed 's/^ //; s/ $//')"
 state="$(dirname "$0")/state"
+# While $state/hang exists every command stalls: a hung CLI behind an SSH server that still answers.
+while [ -e "$state/hang" ]; do sleep 0.1; done
 crlf() { while IFS= read -r line; do printf '%s\r\n' "$line"; done; }
 # A canned answer, or, while $state/adversarial-<name> holds "spaces" or "quote", exactly 2 MiB of
 # it: the answer's start, then a run of spaces (or, after an opening quote that never closes, letters).
@@ -126,6 +130,15 @@ export interface SshdSessionProcess {
 export interface TestSshdOptions {
   /** Identity `/system identity print` reports. @default 'mikrotik-e2e' */
   readonly identity?: string;
+  /**
+   * sshd `MaxStartups` (unauthenticated connections at once, `start:rate:full` or one number).
+   * @default '200:30:400'
+   */
+  readonly maxStartups?: string;
+  /** sshd `MaxSessions` (open channels per connection). @default 10 */
+  readonly maxSessions?: number;
+  /** sshd `LoginGraceTime` in seconds (how long an unauthenticated connection is kept). @default 120 */
+  readonly loginGraceTime?: number;
 }
 
 /** The storage-health commands the forced command answers with canned output, by answer name. */
@@ -196,7 +209,7 @@ export class TestSshd {
     sshd.writeScript(options.identity ?? 'mikrotik-e2e');
     sshd.writeHostKey();
     sshd.authorizeKey();
-    sshd.writeConfig();
+    sshd.writeConfig(options);
     await sshd.startListener();
     return sshd;
   }
@@ -275,10 +288,36 @@ export class TestSshd {
     rmSync(this.keysDir, { recursive: true, force: true });
   }
 
+  /**
+   * Rewrites sshd_config with other limits and restarts the listener. Connections already open keep
+   * the limits they started with (their sshd processes read the config at accept).
+   */
+  async reconfigure(options: Pick<TestSshdOptions, 'maxStartups' | 'maxSessions' | 'loginGraceTime'>): Promise<void> {
+    this.writeConfig(options);
+    await this.restart();
+  }
+
   /** Generates a new host key; takes effect for new connections after a listener restart. */
   async changeHostKey(): Promise<string> {
+    const key = join(this.dir, 'ssh_host_ed25519_key');
+    if (!existsSync(key + '.previous')) {
+      copyFileSync(key, key + '.previous');
+      copyFileSync(key + '.pub', key + '.pub.previous');
+    }
     this.writeHostKey();
     await this.restart();
+    return this.fingerprint;
+  }
+
+  /** Puts back the host key the first {@link changeHostKey} replaced, and restarts the listener. */
+  async restoreHostKey(): Promise<string> {
+    const key = join(this.dir, 'ssh_host_ed25519_key');
+    if (existsSync(key + '.previous')) {
+      renameSync(key + '.previous', key);
+      renameSync(key + '.pub.previous', key + '.pub');
+      this.fingerprint = execFileSync('ssh-keygen', ['-lf', key + '.pub']).toString().split(' ')[1]!;
+      await this.restart();
+    }
     return this.fingerprint;
   }
 
@@ -291,6 +330,16 @@ export class TestSshd {
     const file = join(this.dir, 'state', `adversarial-${answer}`);
     if (kind === undefined) rmSync(file, { force: true });
     else writeFileSync(file, kind + '\n', { mode: 0o644 });
+  }
+
+  /**
+   * Makes every command stall until `hangCommands(false)` (a switch file the forced command polls),
+   * while sshd itself keeps answering keepalives: a half-dead session.
+   */
+  hangCommands(hang: boolean): void {
+    const file = join(this.dir, 'state', 'hang');
+    if (hang) writeFileSync(file, '1\n', { mode: 0o644 });
+    else rmSync(file, { force: true });
   }
 
   /** Removes the client key from authorized_keys (auth then fails); {@link authorizeKey} restores it. */
@@ -401,7 +450,7 @@ export class TestSshd {
     this.fingerprint = execFileSync('ssh-keygen', ['-lf', key + '.pub']).toString().split(' ')[1]!;
   }
 
-  private writeConfig(): void {
+  private writeConfig(options: TestSshdOptions): void {
     const config = [
       `Port ${this.port}`,
       'ListenAddress 127.0.0.1',
@@ -420,8 +469,9 @@ export class TestSshd {
       'PrintLastLog no',
       'X11Forwarding no',
       'AllowTcpForwarding no',
-      'MaxStartups 200:30:400',
-      'MaxSessions 10',
+      `MaxStartups ${options.maxStartups ?? '200:30:400'}`,
+      `MaxSessions ${options.maxSessions ?? 10}`,
+      `LoginGraceTime ${options.loginGraceTime ?? 120}`,
       'LogLevel VERBOSE',
       '',
     ].join('\n');

@@ -21,7 +21,7 @@ export { fingerprintOf, keyTypeOf } from './host-key/fingerprint.js';
 export { parseKnownHosts, knownHostsName, type KnownHostKey, type KnownHostsMatch } from './host-key/known-hosts.js';
 export { keyscan, type ScannedKey, type KeyscanOptions } from './host-key/keyscan.js';
 export { execCommand, isChannelOpenFailure, normaliseNewlines, type ExecResult, type ExecOptions } from './runner/exec-command.js';
-export { ChannelGate, PROBE_PREEMPT_AFTER_MS, type ChannelKind, type ChannelLease } from './runner/channel-gate.js';
+export { CLOSE_SETTLE_MS, ChannelGate, PROBE_PREEMPT_AFTER_MS, type ChannelKind, type ChannelLease, type Refusal } from './runner/channel-gate.js';
 export * from './routeros/index.js';
 export * from './inputs/index.js';
 

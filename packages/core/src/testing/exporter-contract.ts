@@ -6,7 +6,7 @@ import type { ExporterContext, MetricsExporter } from '../metrics/exporter.js';
 import { createMetricsPipeline } from './metrics-pipeline.js';
 import { withinRealTime } from './wait-for.js';
 
-/** What an {@link exporterContract} factory returns: a fresh exporter and a way to release what it needs. */
+/** What an {@link exporterContract} factory returns: a fresh exporter and a way to release what it needs. @public */
 export interface ExporterContractSubject {
   /** A new exporter, not started, built with `context`. */
   readonly exporter: MetricsExporter;

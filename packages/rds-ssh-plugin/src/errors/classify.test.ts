@@ -17,6 +17,12 @@ const TABLE: [string, unknown, string, boolean][] = [
   ['keepalive timeout', err('Keepalive timeout', { level: 'client-timeout' }), ErrorCode.TIMEOUT, true],
   ['no common kex', err('Handshake failed: no matching key exchange algorithm', { level: 'handshake' }), ErrorCode.HANDSHAKE, true],
   ['bad banner', err('Bad identification start', { level: 'protocol' }), ErrorCode.HANDSHAKE, true],
+  // What ssh2 1.17 throws (no `level`) for banners that are not SSH, as seen against a peer that
+  // sends them (test/e2e/fault-matrix-ssh.test.ts): an SSH-1 server, binary noise, one endless line.
+  ['SSH-1.5 banner', err('Invalid identification string'), ErrorCode.HANDSHAKE, true],
+  ['binary banner', err('Invalid header: expected newline'), ErrorCode.HANDSHAKE, true],
+  ['endless banner line', err('Header line too long'), ErrorCode.HANDSHAKE, true],
+  ['endless greeting', err('Max greeting lines exceeded'), ErrorCode.HANDSHAKE, true],
   ['protocol', err('Bad packet length 999999', { level: 'protocol' }), ErrorCode.PROTOCOL, true],
   ['reset', err('read ECONNRESET', { code: 'ECONNRESET', level: 'client-socket' }), ErrorCode.NETWORK, true],
   ['unreachable', err('connect EHOSTUNREACH 10.9.9.9:22', { code: 'EHOSTUNREACH' }), ErrorCode.NETWORK, true],

@@ -29,7 +29,9 @@ const RULES: readonly Rule[] = [
   {
     code: ErrorCode.HANDSHAKE,
     levels: ['handshake'],
-    message: /no matching|Handshake failed|bad (identification|banner)|Bad identification start|protocol version|unsupported protocol/i,
+    // The anchored alternatives are what ssh2 throws, without a `level`, for a banner that is not SSH.
+    message:
+      /no matching|Handshake failed|bad (identification|banner)|Bad identification start|protocol version|unsupported protocol|^(Invalid identification string|Invalid header: expected newline|Header line too long|Max greeting lines exceeded)$/i,
   },
   {
     code: ErrorCode.NETWORK,

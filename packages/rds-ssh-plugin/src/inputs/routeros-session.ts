@@ -107,25 +107,30 @@ export class RouterOsSession {
   }
 
   /**
-   * Reads a listing in the best form the device speaks: `jsonCommand` when it supports
-   * `:serialize`, else `textCommand` (`print terse` / `detail`). Output that is neither fails the
-   * read (`COMMAND`: the run fails, and the agent counts it).
+   * Runs `jsonCommand` when the device supports `:serialize`, else `textCommand`, and says which
+   * answered. A device with `:serialize` that cannot serialize this menu (`as-value` unknown here)
+   * may still print it as text: it falls back, and remembers that for the connection.
+   */
+  async read(commands: { readonly json: string; readonly text: string }, meter: ByteMeter, signal: AbortSignal): Promise<{ readonly json: boolean; readonly command: string; readonly output: string }> {
+    if (!(await this.supportsJson(meter, signal)) || this.jsonRefused.has(commands.json)) {
+      return { json: false, command: commands.text, output: await this.run(commands.text, meter, signal) };
+    }
+    try {
+      return { json: true, command: commands.json, output: await this.run(commands.json, meter, signal) };
+    } catch (err) {
+      if (!(err instanceof TransportError) || err.code !== ErrorCode.UNSUPPORTED) throw err;
+      this.jsonRefused.add(commands.json);
+      return { json: false, command: commands.text, output: await this.run(commands.text, meter, signal) };
+    }
+  }
+
+  /**
+   * Reads a listing in the best form the device speaks (see {@link read}): `print terse` /
+   * `detail` text or JSON records. Output that is neither fails the read (`COMMAND`: the run fails,
+   * and the agent counts it).
    */
   async records(commands: { readonly json: string; readonly text: string }, meter: ByteMeter, signal: AbortSignal): Promise<DeviceRecord[]> {
-    let json = (await this.supportsJson(meter, signal)) && !this.jsonRefused.has(commands.json);
-    let command = json ? commands.json : commands.text;
-    let output: string;
-    try {
-      output = await this.run(command, meter, signal);
-    } catch (err) {
-      // A device with `:serialize` that cannot serialize this listing (`as-value` unknown here)
-      // may still print it as text: fall back, and remember it for the connection.
-      if (!json || !(err instanceof TransportError) || err.code !== ErrorCode.UNSUPPORTED) throw err;
-      this.jsonRefused.add(commands.json);
-      json = false;
-      command = commands.text;
-      output = await this.run(command, meter, signal);
-    }
+    const { json, command, output } = await this.read(commands, meter, signal);
     const records = json ? await recordsFromJsonInSlices(output, meter.rejections, MAX_RECORDS + 1) : await recordsFromTextInSlices(output, MAX_RECORDS + 1);
     if (signal.aborted) throw abortError(signal);
     if (records === undefined) {

@@ -35,6 +35,19 @@ test('system, JSON form (7.24): raw values, get-style uptime, minimum-version ig
   assert.deepEqual(device.commands, [JSON_PROBE_COMMAND, SYSTEM_COMMANDS.json]);
 });
 
+test('system: a device with :serialize that cannot serialize /system resource is read in its text form', async () => {
+  const device = modernRds();
+  device.set(SYSTEM_COMMANDS.json, 'bad command name put (line 1 column 2)\r\n');
+  device.set(SYSTEM_COMMANDS.text, S.SYSTEM_RESOURCE_CHR);
+  const session = newSession(device);
+  const r = await createSystemInput().collect(session, signal());
+  assert.equal(valueOf(r, 'systemUptime'), 118);
+  assert.equal(valueOf(r, 'systemMemoryTotal'), 384 * MIB);
+  // Remembered for the connection: the next run asks in text at once.
+  await createSystemInput().collect(session, signal());
+  assert.deepEqual(device.commands, [JSON_PROBE_COMMAND, SYSTEM_COMMANDS.json, SYSTEM_COMMANDS.text, SYSTEM_COMMANDS.text]);
+});
+
 test('system: garbage drops the sample and counts it; nothing freezes at the last reading', async () => {
   const device = textRds();
   const session = newSession(device);

@@ -2,7 +2,7 @@ import type { TelemetrySample } from '@rds-agent/core';
 import { systemResourceFromRecord, type SystemResource } from '../routeros/system-resource.js';
 import { parseKeyValuePrint } from '../routeros/print.js';
 import type { Rejections } from '../routeros/plausibility.js';
-import type { DeviceRecord } from './device-record.js';
+import { recordsFromJsonInSlices, type DeviceRecord } from './device-record.js';
 import { INPUT_DEFAULTS } from './input-settings.js';
 import { sample } from './reading-builder.js';
 import { nothingRead, runInput, type RouterOsInput } from './routeros-input.js';
@@ -37,12 +37,13 @@ export function createSystemInput(maxSeries: number = INPUT_DEFAULTS.system.maxS
     name: 'system',
     collect: (session, signal) =>
       runInput('system', session, signal, maxSeries, async (reading) => {
-        const json = await session.supportsJson(reading, signal);
+        // Not a listing: the JSON form is one record, the text form `key: value` lines.
+        const { json, command, output } = await session.read(SYSTEM_COMMANDS, reading, signal);
         const samples = json
-          ? parseSystem({ records: await session.records(SYSTEM_COMMANDS, reading, signal) }, reading.rejections)
-          : parseSystem({ text: await session.run(SYSTEM_COMMANDS.text, reading, signal) }, reading.rejections);
+          ? parseSystem({ records: (await recordsFromJsonInSlices(output, reading.rejections, 2)) ?? [] }, reading.rejections)
+          : parseSystem({ text: output }, reading.rejections);
         // Nothing at all, and nothing refused either: the device printed something else entirely.
-        if (samples.length === 0 && reading.rejections.total === 0) throw nothingRead(json ? SYSTEM_COMMANDS.json : SYSTEM_COMMANDS.text);
+        if (samples.length === 0 && reading.rejections.total === 0) throw nothingRead(command);
         reading.addEntity(samples);
       }),
   };

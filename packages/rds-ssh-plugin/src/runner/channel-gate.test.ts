@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, TransportError } from '@rds-agent/core';
 import { FakeClock } from '@rds-agent/core/testing';
-import { ChannelGate, PROBE_PREEMPT_AFTER_MS, type ChannelLease } from './channel-gate.js';
+import { CLOSE_SETTLE_MS, ChannelGate, PROBE_PREEMPT_AFTER_MS, type ChannelLease } from './channel-gate.js';
 
 /** Resolves to the lease, or to 'waiting' when acquire has not resolved after the promise queue drained. */
 async function state(p: Promise<ChannelLease>, clock: FakeClock): Promise<ChannelLease | 'waiting'> {
@@ -53,7 +53,7 @@ test('a refusal while other channels are open teaches the device limit; telemetr
   t1.opened();
   const p = await gate.acquire('probe');
   p.opened();
-  assert.equal(p.refusedByDevice(), true, 'one other channel open: the device allows only that one');
+  assert.equal(p.refusedByDevice(), 'limit', 'one other channel open: the device allows only that one');
   assert.equal(gate.limit, 1);
   p.release();
   const retry = gate.acquire('probe');
@@ -73,7 +73,7 @@ test('a refusal with nothing else open is no limit: the session cannot run comma
   const gate = new ChannelGate(2, clock);
   const p = await gate.acquire('probe');
   p.opened();
-  assert.equal(p.refusedByDevice(), false);
+  assert.equal(p.refusedByDevice(), 'dead');
   assert.equal(gate.limit, Number.POSITIVE_INFINITY);
 });
 
@@ -86,7 +86,7 @@ test(`a probe held back by the limit preempts telemetry after ${PROBE_PREEMPT_AF
   command.opened();
   const p = await gate.acquire('probe');
   p.opened();
-  assert.equal(p.refusedByDevice(), true);
+  assert.equal(p.refusedByDevice(), 'limit');
   p.release();
   const retry = gate.acquire('probe');
   await clock.tickAsync(PROBE_PREEMPT_AFTER_MS - 1);
@@ -133,4 +133,23 @@ test('abort while waiting rejects with the reason; drain rejects every waiter', 
   a.release();
   a.release();
   assert.equal(gate.open, 0);
+});
+
+test(`a refusal within ${CLOSE_SETTLE_MS} ms of one of our channels closing is the device still closing it, not a dead session`, async () => {
+  const clock = new FakeClock();
+  const gate = new ChannelGate(2, clock);
+  const a = await gate.acquire('command');
+  a.opened();
+  a.release();
+  await clock.tickAsync(CLOSE_SETTLE_MS);
+  const b = await gate.acquire('command');
+  b.opened();
+  assert.equal(b.refusedByDevice(), 'closing');
+  b.release();
+  assert.equal(gate.limit, Number.POSITIVE_INFINITY, 'no limit learned from a close in progress');
+  // A refused open is no close: it does not extend the window.
+  await clock.tickAsync(1);
+  const c = await gate.acquire('command');
+  c.opened();
+  assert.equal(c.refusedByDevice(), 'dead');
 });

@@ -14,12 +14,10 @@ export interface ChannelLease {
   /** The channel open finished (opened or refused): the next open may start. Idempotent. */
   opened(): void;
   /**
-   * The device refused this open (`Channel open failure`). With other channels of ours open, that
-   * is the device's session limit (sshd `MaxSessions`, RouterOS `max-sessions`), not a dead
-   * session: the gate learns the limit and this returns true (release, then acquire again, which
-   * waits for a channel to close). With none open it returns false: the session cannot run commands.
+   * The device refused this open (`Channel open failure`); says what that means (see
+   * {@link Refusal}). Call it before `release()`.
    */
-  refusedByDevice(): boolean;
+  refusedByDevice(): Refusal;
   /** Frees the channel. Idempotent. */
   release(): void;
 }
@@ -30,6 +28,20 @@ export interface ChannelLease {
  * that loses a command skips one round, which costs nothing.
  */
 export const PROBE_PREEMPT_AFTER_MS = 500;
+
+/**
+ * What a refused channel open means.
+ * - `limit`: other channels of ours are open: the device's session limit (sshd `MaxSessions`,
+ *   RouterOS `max-sessions`). The gate learns it; release, then acquire again (waits for a close).
+ * - `closing`: none of ours is open, but one closed within {@link CLOSE_SETTLE_MS}: the device may
+ *   not have processed that close yet (sshd frees a session slot only then, so with `MaxSessions 1`
+ *   back-to-back commands are refused about 4 times in 10). Release, wait a moment, try again.
+ * - `dead`: nothing of ours open or closing: the session cannot run commands.
+ */
+export type Refusal = 'limit' | 'closing' | 'dead';
+
+/** How long after one of our channels closes a refusal is put down to the device still closing it. */
+export const CLOSE_SETTLE_MS = 1000;
 
 interface Waiter {
   readonly kind: ChannelKind;
@@ -55,6 +67,7 @@ export class ChannelGate {
   private opening = false;
   private deviceLimit = Number.POSITIVE_INFINITY;
   private preemptTimer: AbortController | undefined;
+  private lastClosedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly maxCommands: number,
@@ -131,6 +144,7 @@ export class ChannelGate {
     this.held.add(held);
     let openedDone = false;
     let released = false;
+    let refused = false;
     const opened = (): void => {
       if (openedDone) return;
       openedDone = true;
@@ -141,16 +155,21 @@ export class ChannelGate {
       signal: held.controller.signal,
       opened,
       refusedByDevice: () => {
+        refused = true;
         // Someone else may be opening already (we called opened()): their channel is not open yet.
         const others = this.held.size - 1 - (this.opening ? 1 : 0);
-        if (others <= 0) return false;
-        this.deviceLimit = Math.min(this.deviceLimit, others);
-        return true;
+        if (others > 0) {
+          this.deviceLimit = Math.min(this.deviceLimit, others);
+          return 'limit';
+        }
+        return this.clock.now() - this.lastClosedAt <= CLOSE_SETTLE_MS ? 'closing' : 'dead';
       },
       release: () => {
         if (released) return;
         released = true;
         this.held.delete(held);
+        // A channel that opened and ran counts as closing on the device for a moment; a refused one never opened.
+        if (openedDone && !refused) this.lastClosedAt = this.clock.now();
         if (!openedDone) {
           openedDone = true;
           this.opening = false;

@@ -182,6 +182,7 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
   private keepaliveMode: KeepaliveMode;
   private maxPerConnection: number;
   private maxTotal: number;
+  private sessionReleaseDelayMs = 0;
   private readonly serverPingMs: number;
 
   /** Connections accepted since start (TCP), including refused-at-auth and hung ones. */
@@ -352,10 +353,15 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
     this.dropAfterFailedExec = fail && options.dropConnection === true;
   }
 
-  /** Caps concurrent session channels per connection, or across all connections; Infinity = no cap. */
-  setMaxSessions(n: number, scope: 'connection' | 'total' = 'connection'): void {
+  /**
+   * Caps concurrent session channels per connection, or across all connections; Infinity = no cap.
+   * `releaseDelayMs`: a closed channel keeps its slot that long, as sshd frees one only once it has
+   * processed the client's close (a channel opened right after may be refused).
+   */
+  setMaxSessions(n: number, scope: 'connection' | 'total' = 'connection', options: { releaseDelayMs?: number } = {}): void {
     if (scope === 'connection') this.maxPerConnection = n;
     else this.maxTotal = n;
+    this.sessionReleaseDelayMs = Math.max(0, options.releaseDelayMs ?? 0);
   }
 
   /**
@@ -513,10 +519,14 @@ export class RdsSimulator extends EventEmitter<RdsSimulatorEvents> {
       conn.peakSessions = Math.max(conn.peakSessions, conn.openSessions);
       this.peakSessionsPerConnection = Math.max(this.peakSessionsPerConnection, conn.peakSessions);
       let open = true;
+      const free = (): void => {
+        if (this.conns.has(conn.id)) conn.openSessions -= 1;
+      };
       const done = (): void => {
         if (!open) return;
         open = false;
-        if (this.conns.has(conn.id)) conn.openSessions -= 1;
+        if (this.sessionReleaseDelayMs > 0) void this.delay(this.sessionReleaseDelayMs).then(free);
+        else free();
       };
       // A dead connection zeroes its count in onSocket's close handler; `done` then does nothing.
       session.once('close', done);

@@ -142,3 +142,20 @@ test('a channel refused with nothing else open is still UNHEALTHY (the session c
   sim.setMaxSessions(0);
   await assert.rejects(t.probe(AbortSignal.timeout(3000)), (e: unknown) => e instanceof TransportError && e.code === ErrorCode.UNHEALTHY && /Channel open failure/.test(e.message));
 });
+
+test('a device that frees a closed session late (sshd MaxSessions 1): back-to-back commands are retried, not a loss', async () => {
+  const { t, losses } = await connected();
+  // sshd frees a slot only once it processed our close: the next channel, opened at once, is refused.
+  sim.setMaxSessions(1, 'connection', { releaseDelayMs: 30 });
+  for (let i = 0; i < 10; i++) assert.equal((await t.run(`:put ${i}`)).trim(), String(i));
+  assert.equal((await t.probe(AbortSignal.timeout(3000))).mode, 'command');
+  assert.deepEqual(losses, []);
+  assert.equal(sim.connections()[0]!.peakSessions, 1);
+});
+
+test('a refusal that outlasts the retries after a close is UNHEALTHY again', async () => {
+  const { t } = await connected();
+  await t.run(':put 1');
+  sim.setMaxSessions(0);
+  await assert.rejects(t.run(':put 2'), (e: unknown) => e instanceof TransportError && e.code === ErrorCode.UNHEALTHY && /Channel open failure/.test(e.message));
+});

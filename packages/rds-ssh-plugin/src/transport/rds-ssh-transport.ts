@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ConnectConfig } from 'ssh2';
@@ -40,6 +41,19 @@ const { Client } = ssh2;
 export const KEEPALIVE_COUNT_MAX = 3;
 /** Deadline of a command run without `timeoutMs`: a RouterOS monitor command without `once` never ends. */
 export const DEFAULT_RUN_TIMEOUT_MS = 30_000;
+/**
+ * A channel refused right after one of ours closed is tried again this many times, after 20, 40
+ * and 80 ms: long enough for sshd to process the close (it takes a few ms), short enough that a
+ * session that truly cannot open channels is still reported within a probe's deadline.
+ */
+const CLOSING_RETRIES = 3;
+const CLOSING_RETRY_MS = 20;
+/**
+ * Abort listeners one connection's signal may carry: one per input running and per command
+ * running or waiting for a channel (the device's session limit queues them), all removed when
+ * they finish. Node warns past 10, which a busy connection reaches without leaking anything.
+ */
+const CONNECTION_LISTENERS_MAX = 1024;
 
 /** `command`: every probe runs `probeCommand`. `keepalive+command`: keepalive round-trips, a command every `commandProbeInterval`. */
 export type ProbeMode = 'command' | 'keepalive+command';
@@ -330,7 +344,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       id: this.nextId++,
       client,
       socket,
-      life: new AbortController(),
+      life: lifeController(),
       gate: new ChannelGate(config.maxChannels, context.clock),
       established: false,
       closing: false,
@@ -510,24 +524,29 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
    * waits for a channel to close and tries again (a waiting probe preempts telemetry channels).
    */
   private async exec(conn: Connection, command: string, signal: AbortSignal, kind: ChannelKind): Promise<ExecResult> {
+    let closingRetries = 0;
     for (;;) {
       const lease = await conn.gate.acquire(kind, signal);
       const link = kind === 'telemetry' ? linkSignals([signal, lease.signal], (s) => (s === lease.signal ? (lease.signal.reason as unknown) : abortedError(s, 'command'))) : undefined;
+      let settleMs = 0;
       try {
         return await execCommand(conn.client, command, { maxOutputBytes: this.config.maxOutputBytes, signal: link?.signal ?? signal, onOpened: lease.opened });
       } catch (err) {
-        if (!signal.aborted && isChannelOpenFailure(err) && lease.refusedByDevice()) {
-          this.context.logger.debug(
-            { channels: conn.gate.open, limit: conn.gate.limit, kind },
-            'the device refused a channel while others were open: waiting for one (its session limit)',
-          );
-          continue;
-        }
-        throw err;
+        if (signal.aborted || !isChannelOpenFailure(err)) throw err;
+        const refusal = lease.refusedByDevice();
+        if (refusal === 'dead' || (refusal === 'closing' && closingRetries >= CLOSING_RETRIES)) throw err;
+        if (refusal === 'closing') settleMs = CLOSING_RETRY_MS << closingRetries++;
+        this.context.logger.debug(
+          { channels: conn.gate.open, limit: conn.gate.limit, kind, refusal },
+          refusal === 'limit'
+            ? 'the device refused a channel while others were open: waiting for one (its session limit)'
+            : 'the device refused a channel right after one of ours closed: trying again once it has closed it',
+        );
       } finally {
         link?.dispose();
         lease.release();
       }
+      if (settleMs > 0) await this.context.clock.sleep(settleMs, signal);
     }
   }
 
@@ -650,4 +669,11 @@ function probeTimeout(signal: AbortSignal): TransportError {
   if (reason instanceof TransportError) return reason;
   // The monitor aborts a probe at its deadline: a peer that did not answer in time is hung.
   return new TransportError(ErrorCode.TIMEOUT, 'probe deadline passed: the peer did not answer', { cause: reason });
+}
+
+/** A connection's life signal, allowed the listeners a busy connection has. */
+function lifeController(): AbortController {
+  const life = new AbortController();
+  setMaxListeners(CONNECTION_LISTENERS_MAX, life.signal);
+  return life;
 }
