@@ -21,6 +21,7 @@ export { validateFragment } from '../config/convict-adapter.js';
 export * from './fake-transport-plugin.js';
 // The real host parts an exporter is fed by, for exporter tests (`createMetricsPipeline` wires them).
 export { MetricsHub } from '../metrics/metrics-hub.js';
+export type { BuildInfo, BuildInfoInput } from '../metrics/build-info.js';
 export { StatusStore } from '../metrics/status-store.js';
 export { effectiveCatalog } from '../metrics/effective-catalog.js';
 export { createLogger } from '../logging/logger.js';
