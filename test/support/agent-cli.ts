@@ -45,7 +45,8 @@ export function runCli(args: readonly string[], options: { timeoutMs?: number; e
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const problems: string[] = [];
-      for (const line of stdout.split('\n')) toLogLine(line, problems);
+      // Both streams: a log line on stderr is held to the same rule.
+      for (const line of `${stdout}\n${stderr}`.split('\n')) toLogLine(line, problems);
       if (problems.length > 0) reject(new Error(logProblemsMessage(`rds-agent ${args.join(' ')}`, problems)));
       else resolve({ code, signal, stdout, stderr });
     });
@@ -121,11 +122,25 @@ export class AgentProcess {
       for (const line of lines) this.logs.push(toLogLine(line, this.logProblems));
       this.wake();
     });
+    let partialErr = '';
     this.child.stderr!.on('data', (c: Buffer) => {
-      this.stderr += c.toString();
+      const text = c.toString();
+      this.stderr += text;
+      partialErr += text;
+      const lines = partialErr.split('\n');
+      partialErr = lines.pop()!;
+      // Only checked: the tests read the log from stdout, but a JSON line on stderr is a log line too.
+      for (const line of lines) toLogLine(line, this.logProblems);
       this.wake();
     });
-    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code, signal) => {
+        // A last line without its newline (a crash mid-write) is still a line the agent wrote.
+        if (partial !== '') this.logs.push(toLogLine(partial, this.logProblems));
+        if (partialErr !== '') toLogLine(partialErr, this.logProblems);
+        resolve({ code, signal });
+      }),
+    );
     void this.exited.then(() => this.wake());
   }
 
