@@ -29,7 +29,9 @@ export interface BuildInfo {
 
 /** What a distribution or test knows of a {@link BuildInfo}; {@link completeBuildInfo} fills the rest. @public */
 export interface BuildInfoInput {
+  /** The distribution's version. */
   readonly version: string;
+  /** The source revision it was built from. @default unknown */
   readonly revision?: string | undefined;
   /** @default process.versions.node */
   readonly nodejsVersion?: string | undefined;
