@@ -40,7 +40,7 @@ describe('rds-agent run: rds_agent_build_info and rds_agent_start_time_seconds, 
       `${FAST_SETTINGS}targets:\n${simTarget('rds-a', sim, key)}exporters:\n  prometheus:\n    port: 0\n  otel:\n    enabled: true\n    endpoint: ${receiver.httpUrl}\n    exportInterval: 500ms\n    exportTimeout: 400ms\n`,
     );
     const startedBefore = Math.floor(Date.now() / 1000);
-    agent = new AgentProcess(['run', '-c', file], { RDS_AGENT_REVISION: REVISION });
+    agent = new AgentProcess(['run', '-c', file], { RDS_AGENT_BUILD_COMMIT: REVISION });
     const url = await agent.prometheusUrl();
     const startedBy = Date.now() / 1000;
     const expected = {
