@@ -13,6 +13,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { PLUGIN_API_VERSION } from '@rds-agent/core';
 import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 import { runCli, simTarget, tempDir, writeClientKey } from '../support/agent-cli.js';
 import {
@@ -21,6 +22,7 @@ import {
   assertSurvivesAndStops,
   nonZero,
   scrape,
+  parseExposition,
   seriesBy,
   seriesValue,
   startAgent,
@@ -109,7 +111,7 @@ describe('OTLP collector down or hung', () => {
 const THROWS_IN_REGISTER = `
 export default {
   name: 'throws-in-register',
-  apiVersion: '^1.0.0',
+  apiVersion: '^${PLUGIN_API_VERSION}',
   register() { throw new Error('register exploded'); },
 };
 `;
@@ -120,7 +122,7 @@ const FAULTY_PLUGIN = `
 import { existsSync } from 'node:fs';
 export default {
   name: 'faulty-hooks',
-  apiVersion: '^1.0.0',
+  apiVersion: '^${PLUGIN_API_VERSION}',
   register(host) {
     host.addTransport('faulty', {
       schema: {
@@ -205,32 +207,44 @@ describe('plugins that throw', () => {
   });
 });
 
+// The two inputs the garbage reaches, every second (their defaults are a minute).
+const FAST_SYSTEM_AND_TRAFFIC = `      telemetryDisks: [nvme1]
+      inputs:
+        system: { interval: 1s, timeout: 1s }
+        traffic: { interval: 1s, timeout: 1s }
+`;
+
 describe('the device answers garbage', () => {
   for (const kind of ['random', 'huge'] as const) {
     it(`${kind} answers to every telemetry command: counted telemetry errors, the connection stays up, /metrics answers; readings return once it answers properly`, async () => {
-      const settings = FAULT_SETTINGS.replace('telemetryInterval: 0', 'telemetryInterval: 500ms\n  telemetryTimeout: 500ms');
-      const a = await agent(`garbage-${kind}`, `${settings}targets:\n${simTarget('rds', sim, key, '      telemetryDisks: [nvme1]\n')}${PROMETHEUS_ON_ANY_PORT}`);
+      const settings = FAULT_SETTINGS.replace('telemetryInterval: 0', 'telemetryInterval: 1s\n  telemetryTimeout: 1s');
+      const a = await agent(`garbage-${kind}`, `${settings}targets:\n${simTarget('rds', sim, key, FAST_SYSTEM_AND_TRAFFIC)}${PROMETHEUS_ON_ANY_PORT}`);
       await waitForMetrics(a.url, (t) => seriesValue(t, 'rds_system_uptime_seconds', { target: 'rds' }) !== undefined, { description: 'a first good collection' });
       const connects = seriesValue(await scrape(a.url), 'rds_reconnect_total', { target: 'rds', status: 'success' });
 
       // `huge` one byte past the transport's 2 MiB output cap; `random` 64 KiB of noise.
-      const fault = sim.device.garbage(/^\/(system resource print|disk monitor-traffic)/, kind, kind === 'huge' ? { bytes: 2 * 1024 * 1024 + 1 } : {});
-      const text = await waitForMetrics(a.url, (t) => (seriesValue(t, 'rds_telemetry_errors_total', { target: 'rds', reason: 'command' }) ?? 0) >= 2, {
+      const fault = sim.device.garbage(/(^|\[)\/(system resource print|disk monitor-traffic)/, kind, kind === 'huge' ? { bytes: 2 * 1024 * 1024 + 1 } : {});
+      // Both inputs the garbage reaches fail; nothing else does.
+      const failures = (t: string, input: string): number => Object.values(seriesBy(t, 'rds_telemetry_errors_total', 'reason', { target: 'rds', input })).reduce((a, b) => a + b, 0);
+      const text = await waitForMetrics(a.url, (t) => failures(t, 'system') >= 2 && failures(t, 'traffic') >= 2, {
         timeoutMs: 20_000,
-        description: 'failed collections counted',
+        description: 'failed collections of system and traffic counted',
       });
-      assert.deepEqual(Object.keys(nonZero(seriesBy(text, 'rds_telemetry_errors_total', 'reason', { target: 'rds' }))), ['command']);
+      const failed = parseExposition(text).filter((s) => s.name === 'rds_telemetry_errors_total' && s.value > 0);
+      assert.deepEqual([...new Set(failed.map((s) => s.labels['reason']))], ['command'], 'garbage is a failed command, not a timeout');
+      assert.deepEqual([...new Set(failed.map((s) => s.labels['input']))].sort(), ['system', 'traffic'], 'only the inputs that read garbage fail');
       assert.equal(seriesValue(text, 'rds_connection_state', { target: 'rds' }), 1, 'garbage is not a lost connection');
       assert.equal(seriesValue(text, 'rds_reconnect_total', { target: 'rds', status: 'success' }), connects, 'no reconnect');
       assert.deepEqual(nonZero(seriesBy(text, 'rds_disconnects_total', 'reason', { target: 'rds' })), {});
 
       sim.device.clearFault(fault);
-      const errors = seriesValue(await scrape(a.url), 'rds_telemetry_errors_total', { target: 'rds', reason: 'command' })!;
+      const errors = failures(await scrape(a.url), 'system') + failures(await scrape(a.url), 'traffic');
       const uptime = (t: string): number | undefined => seriesValue(t, 'rds_system_uptime_seconds', { target: 'rds' });
       const before = uptime(await scrape(a.url));
       await waitForMetrics(a.url, (t) => uptime(t) !== undefined && uptime(t) !== before, { description: 'a fresh good collection' });
       const after = await scrape(a.url);
-      assert.ok(seriesValue(after, 'rds_telemetry_errors_total', { target: 'rds', reason: 'command' })! <= errors + 1, 'no more failures once the device answers properly');
+      // One run of each may have been in flight when the fault cleared.
+      assert.ok(failures(after, 'system') + failures(after, 'traffic') <= errors + 2, 'no more failures once the device answers properly');
       await assertSurvivesAndStops(a.process);
     });
   }

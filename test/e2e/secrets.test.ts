@@ -49,6 +49,8 @@ describe('secrets never reach logs, pages, command output or OTLP bodies', () =>
   let bcryptHash: string;
   let sha256Hash: string;
   let configFile: string;
+  // The same config plus a target whose passphrase file holds the wrong passphrase: refused by validate and run.
+  let wrongPassphraseConfig: string;
   let secrets: Secret[];
   const env = { OTEL_EXPORTER_OTLP_HEADERS: `x-env-key=${S.headerFromEnv}` };
   /** Everything the agent showed, by where it came from. */
@@ -110,7 +112,7 @@ backoff:
   maxInterval: 500ms
   randomizationFactor: 0
 targets:
-${target('by-key', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `passphraseFile: ${JSON.stringify(files.passphrase)}`, `passwordFile: ${JSON.stringify(files.wrongPassword)}`])}${target('by-password', 'bypassword', [`passwordFile: ${JSON.stringify(files.password)}`])}${target('wrong-passphrase', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `passphraseFile: ${JSON.stringify(files.wrongPassphrase)}`])}${target('wrong-password', 'bypassword', [`passwordFile: ${JSON.stringify(files.wrongPassword)}`])}exporters:
+${target('by-key', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `passphraseFile: ${JSON.stringify(files.passphrase)}`, `passwordFile: ${JSON.stringify(files.wrongPassword)}`])}${target('by-password', 'bypassword', [`passwordFile: ${JSON.stringify(files.password)}`])}${target('wrong-password', 'bypassword', [`passwordFile: ${JSON.stringify(files.wrongPassword)}`])}exporters:
   prometheus:
     enabled: true
     host: 127.0.0.1
@@ -130,6 +132,11 @@ ${target('by-key', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `pass
       authorization: "Bearer \${file:${files.token}}"
       x-inline-key: ${S.headerInline}
 `,
+    );
+    wrongPassphraseConfig = join(tmp.dir, 'wrong-passphrase.yaml');
+    await writeFile(
+      wrongPassphraseConfig,
+      readFileSync(configFile, 'utf8').replace('\ntargets:\n', `\ntargets:\n${target('wrong-passphrase', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `passphraseFile: ${JSON.stringify(files.wrongPassphrase)}`])}`),
     );
     secrets = [
       { kind: 'SSH password file', value: S.password },
@@ -184,7 +191,7 @@ ${target('by-key', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `pass
     assert.equal(outputs['validate']!.code, 0, outputs['validate']!.stderr);
     assert.equal(outputs['print-config']!.code, 0, outputs['print-config']!.stderr);
     assert.match(outputs['print-config']!.stdout, /\[redacted\]/, 'print-config does show that something was redacted');
-    // check: the two good logins connect, the two wrong ones fail (exit 1), with their errors shown.
+    // check: the two good logins connect, the wrong password fails (exit 1), with its error shown.
     assert.equal(outputs['check']!.code, 1, outputs['check']!.stdout + outputs['check']!.stderr);
     assert.match(outputs['check']!.stdout, /by-key/);
     // A plain password where a hash belongs is refused without being echoed.
@@ -193,6 +200,13 @@ ${target('by-key', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `pass
     outputs['validate (plain password as hash)'] = await runCli(['validate', '-c', plain], { env });
     assert.equal(outputs['validate (plain password as hash)']!.code, 2);
     assert.match(outputs['validate (plain password as hash)']!.stderr, /basicAuth\.users\.prom/);
+    // A passphrase that does not decrypt the key is refused before anything starts, named, not echoed.
+    for (const command of ['validate', 'run'] as const) {
+      const r = await runCli([command, '-c', wrongPassphraseConfig], { env, timeoutMs: 30_000 });
+      assert.equal(r.code, 2, `${command}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /^ {2}targets\[0\]\.options\.passphraseFile: the passphrase does not decrypt /m);
+      outputs[`${command} (wrong passphrase)`] = r;
+    }
     for (const [name, r] of Object.entries(outputs)) shown[name] = r.stdout + r.stderr;
     assert.deepEqual(findLeaks(shown, secrets), []);
   });
@@ -211,7 +225,6 @@ ${target('by-key', 'bykey', [`privateKeyFile: ${JSON.stringify(keyFile)}`, `pass
       const as = { headers: good };
       await waitForTarget(url, 'by-key', (s) => s.state === 'connected', { ...as, description: 'the passphrase-protected key logs in' });
       await waitForTarget(url, 'by-password', (s) => s.state === 'connected', { ...as, description: 'the password logs in' });
-      await waitForTarget(url, 'wrong-passphrase', (s) => s.lastError?.code === 'RDS_AGENT_ERR_AUTH', { ...as, description: 'the wrong passphrase fails' });
       await waitForTarget(url, 'wrong-password', (s) => s.lastError?.code === 'RDS_AGENT_ERR_AUTH', { ...as, description: 'the wrong password fails' });
       const headers = (e: { headers: Readonly<Record<string, string>> }): boolean =>
         e.headers['authorization'] === `Bearer ${S.headerFromFile}` && e.headers['x-inline-key'] === S.headerInline && e.headers['x-env-key'] === S.headerFromEnv;

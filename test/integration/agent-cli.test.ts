@@ -7,7 +7,7 @@ import { prepareConfig, silentLogger } from '@rds-agent/core/host';
 import { ConfigError } from '@rds-agent/core';
 import { BUILTIN_PLUGINS } from '@rds-agent/agent';
 import { startRdsSimulator, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
-import { FAST_SETTINGS, REPO_ROOT, runCli, simTarget, tempDir, writeClientKey } from '../support/agent-cli.js';
+import { FAST_SETTINGS, REPO_ROOT, runCli, simTarget, tempDir, writeClientKey, writeUnusedKey } from '../support/agent-cli.js';
 
 const SAMPLES = ['packages/agent/examples/prometheus-only.yaml', 'packages/agent/examples/otel-only.yaml', 'packages/agent/examples/both.yaml', 'deploy/config/config.yaml'];
 
@@ -65,8 +65,7 @@ describe('rds-agent validate and print-config', () => {
     const missing = await runCli(['validate', '-c', 'packages/agent/examples/both.yaml']);
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /^ {2}targets\[0\]\.options\.privateKeyFile: cannot read "\/etc\/rds-agent\/keys\/rds": no such file \(ENOENT\)$/m);
-    const key = join(tmp.dir, 'rds-key');
-    await writeFile(key, 'not checked for parsing here\n', { mode: 0o600 });
+    const key = await writeUnusedKey(tmp.dir, 'rds-key');
     const r = await runCli(['validate', '-c', 'packages/agent/examples/both.yaml', '--set', `targets[0].options.privateKeyFile=${key}`, '--set', `targets[1].options.privateKeyFile=${key}`]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^config OK: 2 targets \(rds-1\/rds-ssh, rds-2\/rds-ssh\), exporters: prometheus, otel/);

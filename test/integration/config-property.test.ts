@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { runCli, type CliIo } from '@rds-agent/agent';
-import { tempDir } from '../support/agent-cli.js';
+import { tempDir, writeUnusedKey } from '../support/agent-cli.js';
 
 // Property: whatever is wrong with a config, `rds-agent validate` exits 2 within 5 s, names a key
 // (or the file), and prints no stack trace. Every generated config is malformed by construction
@@ -107,8 +107,7 @@ describe('config property: every malformed config is refused cleanly', () => {
 
   before(async () => {
     tmp = await tempDir();
-    const key = join(tmp.dir, 'id');
-    writeFileSync(key, 'key\n', { mode: 0o600 });
+    const key = await writeUnusedKey(tmp.dir, 'id');
     base = {
       logLevel: 'info',
       monitor: { probeInterval: '5s', probeTimeout: '3s' },

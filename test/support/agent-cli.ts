@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ssh2 from 'ssh2';
 import { LogLineError, parseJsonLogLine } from '@rds-agent/core/testing';
 import type { RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 
@@ -224,6 +225,13 @@ export async function tempDir(prefix = 'rds-agent-test-'): Promise<{ dir: string
 export async function writeClientKey(dir: string, name: string, sim: RdsSimulator): Promise<string> {
   const file = join(dir, `${name}.key`);
   await writeFile(file, sim.clientPrivateKey ?? '', { mode: 0o600 });
+  return file;
+}
+
+/** A fresh OpenSSH private key no device accepts: `validate` parses key files, so a placeholder fails it. */
+export async function writeUnusedKey(dir: string, name: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
   return file;
 }
 

@@ -52,6 +52,8 @@ export async function pollUntil<T>(what: string, check: () => Promise<T | undefi
 export interface ScrapeJob {
   /** `host:port` of the exporter. */
   readonly target: string;
+  /** More `host:port`s scraped by the same job (several agents, or one that is down). */
+  readonly moreTargets?: readonly string[];
   readonly job?: string;
   readonly metricsPath?: string;
   readonly scheme?: 'http' | 'https';
@@ -62,6 +64,26 @@ export interface ScrapeJob {
 export interface InstantSample {
   readonly metric: Record<string, string>;
   readonly value: [number, string];
+}
+
+/** One pending or firing alert (`/api/v1/alerts`). */
+export interface ActiveAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly state: 'pending' | 'firing';
+  readonly value: string;
+}
+
+/** One alerting rule (`/api/v1/rules`). */
+export interface AlertRule {
+  readonly name: string;
+  readonly query: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly health: string;
+  readonly lastError?: string;
+  /** RFC 3339 time of the rule's last evaluation. */
+  readonly lastEvaluation: string;
 }
 
 export class PrometheusServer {
@@ -79,8 +101,11 @@ export class PrometheusServer {
     });
   }
 
-  /** Starts Prometheus scraping `jobs` every `scrapeInterval`, and waits until it answers /-/ready. */
-  static async start(jobs: readonly ScrapeJob[], scrapeInterval = '1s'): Promise<PrometheusServer> {
+  /**
+   * Starts Prometheus scraping `jobs` every `scrapeInterval` (rules are evaluated as often), and waits
+   * until it answers /-/ready. `ruleFiles` (absolute paths) are loaded as the server's `rule_files`.
+   */
+  static async start(jobs: readonly ScrapeJob[], scrapeInterval = '1s', options: { readonly ruleFiles?: readonly string[] } = {}): Promise<PrometheusServer> {
     const bin = requireBinary(PROMETHEUS_BIN, 'prometheus');
     const dir = await mkdtemp(join(tmpdir(), 'rds-prometheus-'));
     const scrapeConfigs = await Promise.all(
@@ -92,7 +117,7 @@ export class PrometheusServer {
           `    metrics_path: ${JSON.stringify(j.metricsPath ?? '/metrics')}`,
           `    scheme: ${j.scheme ?? 'http'}`,
           `    static_configs:`,
-          `      - targets: [${JSON.stringify(j.target)}]`,
+          `      - targets: [${[j.target, ...(j.moreTargets ?? [])].map((t) => JSON.stringify(t)).join(', ')}]`,
         ];
         if (j.caFile) lines.push('    tls_config:', `      ca_file: ${JSON.stringify(j.caFile)}`);
         if (j.basicAuth) {
@@ -104,7 +129,8 @@ export class PrometheusServer {
       }),
     );
     const config = join(dir, 'prometheus.yml');
-    await writeFile(config, `global:\n  scrape_interval: ${scrapeInterval}\n  evaluation_interval: ${scrapeInterval}\nscrape_configs:\n${scrapeConfigs.join('\n')}\n`);
+    const rules = options.ruleFiles?.length ? `rule_files:\n${options.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`).join('\n')}\n` : '';
+    await writeFile(config, `global:\n  scrape_interval: ${scrapeInterval}\n  evaluation_interval: ${scrapeInterval}\n${rules}scrape_configs:\n${scrapeConfigs.join('\n')}\n`);
     const port = await freePort();
     const child = spawn(
       bin,
@@ -149,6 +175,22 @@ export class PrometheusServer {
     } catch (err) {
       throw new Error(`${(err as Error).message}; last result: ${JSON.stringify(last)}; prometheus log: ${this.stderr.slice(-1000)}`, { cause: err });
     }
+  }
+
+  /** The alerts of the loaded rules that are pending or firing now. */
+  async alerts(): Promise<ActiveAlert[]> {
+    const res = await fetch(`${this.url}/api/v1/alerts`);
+    const body = (await res.json()) as { status: string; data: { alerts: ActiveAlert[] } };
+    if (body.status !== 'success') throw new Error(`/api/v1/alerts answered ${res.status}`);
+    return body.data.alerts;
+  }
+
+  /** The loaded alerting rules as Prometheus parsed them (name, query, labels, annotations, health). */
+  async alertRules(): Promise<AlertRule[]> {
+    const res = await fetch(`${this.url}/api/v1/rules?type=alert`);
+    const body = (await res.json()) as { status: string; data: { groups: { rules: AlertRule[] }[] } };
+    if (body.status !== 'success') throw new Error(`/api/v1/rules answered ${res.status}`);
+    return body.data.groups.flatMap((g) => g.rules);
   }
 
   /** The scrape targets as Prometheus sees them (health, lastError). */

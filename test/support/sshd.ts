@@ -45,6 +45,10 @@ cmd="$(printf '%s' "$SSH_ORIGINAL_COMMAND" | tr -s ' ' | sed 's/^ //; s/ $//')"
 state="$(dirname "$0")/state"
 # While $state/hang exists every command stalls: a hung CLI behind an SSH server that still answers.
 while [ -e "$state/hang" ]; do sleep 0.1; done
+# Every command, one a line, for tests that check which form (JSON or text) a reader used.
+printf '%s\n' "$cmd" >> "$state/commands"
+# While $state/no-json exists the device is a RouterOS without :serialize (before 7.13).
+case "$cmd" in ':put [:serialize '*) if [ -e "$state/no-json" ]; then printf 'bad command name serialize (line 1 column 7)\r\n'; exit 0; fi ;; esac
 crlf() { while IFS= read -r line; do printf '%s\r\n' "$line"; done; }
 # A canned answer, or, while $state/adversarial-<name> holds "spaces" or "quote", exactly 2 MiB of
 # it: the answer's start, then a run of spaces (or, after an opening quote that never closes, letters).
@@ -86,7 +90,7 @@ case "$cmd" in
 
 EOF
     ;;
-  '/disk print detail'|'/disk print terse')
+  '/disk print detail')
     crlf <<'EOF'
 Flags: B - BLOCK-DEVICE; M - MOUNTED; r - RAID-MEMBER
  0 Br type=hardware slot="nvme1" slot-default="nvme1" parent="" fs=-
@@ -330,6 +334,22 @@ export class TestSshd {
     const file = join(this.dir, 'state', `adversarial-${answer}`);
     if (kind === undefined) rmSync(file, { force: true });
     else writeFileSync(file, kind + '\n', { mode: 0o644 });
+  }
+
+  /**
+   * Makes the device a RouterOS without `:serialize` (every `:put [:serialize ...]` answers `bad
+   * command name serialize`), or one with it again. Readers learn this once per connection.
+   */
+  setJsonSupported(supported: boolean): void {
+    const file = join(this.dir, 'state', 'no-json');
+    if (supported) rmSync(file, { force: true });
+    else writeFileSync(file, '1\n', { mode: 0o644 });
+  }
+
+  /** Every command the forced command was run with, oldest first (all connections). */
+  commands(): string[] {
+    const file = join(this.dir, 'state', 'commands');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0) : [];
   }
 
   /**

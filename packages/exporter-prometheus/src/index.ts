@@ -19,7 +19,7 @@ export { OPENMETRICS_CONTENT_TYPE } from './registry/openmetrics.js';
 export { BCRYPT_MAX_PASSWORD_BYTES, DEFAULT_BCRYPT_COST, checkPasswordHash, exceedsBcryptLimit, hashPassword } from './auth/password-hash.js';
 export type { AuthOutcome } from './auth/basic-auth.js';
 export type { RefusalReason } from './prometheus-exporter.js';
-export type { StatusDocument, TargetStatusJson } from './http/status-document.js';
+export type { InputStatusJson, StatusDocument, TargetStatusJson } from './http/status-document.js';
 
 export default definePlugin({
   name: '@rds-agent/exporter-prometheus',

@@ -204,6 +204,13 @@ export function validateRdsSshConfig(config: Readonly<Partial<RdsSshConfig>>): C
     issue('insecureSkipHostKeyCheck', `must be true or false: value was ${JSON.stringify(config.insecureSkipHostKeyCheck)}`);
   }
   const pinned = (Array.isArray(fingerprints) && fingerprints.length > 0) || !!config.knownHostsFile;
+  if (pinned && config.insecureSkipHostKeyCheck === true) {
+    // One of the two is a mistake, and guessing which would either drop the check or break a lab.
+    issue(
+      'insecureSkipHostKeyCheck',
+      `is true, which ignores the pinned ${config.knownHostsFile ? 'knownHostsFile' : 'hostKeyFingerprints'}: remove insecureSkipHostKeyCheck to verify the host key, or the pins to skip it`,
+    );
+  }
   if (!pinned && config.insecureSkipHostKeyCheck !== true) {
     issue(
       'hostKeyFingerprints',

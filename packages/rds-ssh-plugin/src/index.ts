@@ -1,5 +1,6 @@
 import { definePlugin, installedPackageVersion, type TransportDefinition } from '@rds-agent/core';
 import { rdsSshConfigSchema, validateRdsSshConfig, type RdsSshConfig } from './config.js';
+import { checkRdsSshFiles } from './config-files.js';
 import { RdsSshTransport } from './transport/rds-ssh-transport.js';
 
 /** The transport type name a target uses: `transport: rds-ssh`. */
@@ -9,6 +10,7 @@ export const RDS_SSH_TRANSPORT = 'rds-ssh';
 export const rdsSshTransportDefinition: TransportDefinition<RdsSshConfig> = {
   schema: rdsSshConfigSchema,
   validate: (config) => validateRdsSshConfig(config),
+  checkFiles: (config) => checkRdsSshFiles(config),
   // The address, so `rds_target_info` says which device a target is.
   infoLabels: ['host', 'port', 'host_key_verification', 'probe_mode'],
   // The SSH client every session is: `ssh2_version` on rds_agent_build_info.
@@ -16,6 +18,8 @@ export const rdsSshTransportDefinition: TransportDefinition<RdsSshConfig> = {
   create: (config, context) => new RdsSshTransport(config, context),
 };
 
+export { checkRdsSshFiles } from './config-files.js';
+export { PrivateKeyCache, type KeyProblem } from './transport/private-keys.js';
 export { rdsSshConfigSchema, validateRdsSshConfig, RDS_SSH_DEFAULTS, FINGERPRINT_PATTERN, MIN_INPUT_INTERVAL_MS, type RdsSshConfig } from './config.js';
 export { RdsSshTransport, KEEPALIVE_COUNT_MAX, DEFAULT_RUN_TIMEOUT_MS, type ProbeMode } from './transport/rds-ssh-transport.js';
 export { classifySshError } from './errors/classify.js';

@@ -18,7 +18,8 @@ export interface ChaosStep {
  * - a hung device (nothing answers): detected by the probe deadline, not by the socket;
  * - storage: a degraded RAID1 (6 s) and a stopped fan (18 s) within the first minute, then a rebuild
  *   with progress, a failed PSU, a hot CPU, a hot spare taking over, btrfs errors, a flapping link,
- *   a pulled drive and a garbage answer, and finally everything healthy again before the loop restarts.
+ *   a pulled drive, a pool filling up and a garbage answer, and finally everything healthy again before
+ *   the loop restarts.
  *
  * The connection faults keep the times they always had (12 s, 24 s, 44 s, 56 s, 71 s).
  */
@@ -51,6 +52,7 @@ export const CHAOS_SCRIPT: readonly ChaosStep[] = [
   { afterSeconds: 10, label: 'btrfs errors on storage-pool (counters rising)', apply: (s) => void s.device.btrfsErrors('storage-pool') },
   { afterSeconds: 10, label: 'sfp28-1 flapping (down/up every 5 s)', apply: (s) => void s.device.flapLink('sfp28-1', { periodMs: 5000 }) },
   { afterSeconds: 10, label: 'drive nvme9 pulled: bay empty, last-seen set', apply: (s) => void s.device.pullDrive('nvme9', { useSpare: false }) },
+  { afterSeconds: 10, label: 'storage-pool filling up: 95 % used within 20 s', apply: (s) => void s.device.fillPool('storage-pool', { usedRatio: 0.95, overMs: 20_000 }) },
   {
     afterSeconds: 10,
     label: 'the /disk listing answers 2 MiB of spaces (the inputs must stay safe)',

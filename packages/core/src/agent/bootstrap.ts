@@ -53,6 +53,6 @@ export async function prepareConfig(options: PrepareOptions): Promise<PreparedCo
   const plugins = await loadPlugins(specs, { builtins: [corePlugin, ...(options.builtins ?? [])], baseDir, registry, logger: options.logger });
   const warnings: ConfigIssue[] = [];
   const config = validateAgentConfig(raw, registry, { env, ...(options.set ? { set: options.set } : {}) }, warnings, specs);
-  if (options.checkFiles !== false) checkConfigFiles(config, registry);
+  if (options.checkFiles !== false) checkConfigFiles(config, registry, warnings);
   return { config, registry, plugins, file: file ?? options.file, warnings };
 }

@@ -42,20 +42,44 @@ function unreadable(file: string): string | undefined {
 
 /**
  * The last step of the config pipeline (after validation, before anything starts): every file a
- * target's transport or an enabled exporter names must be a regular file the current user can read.
- * Throws a ConfigError listing every one that is not.
+ * target's transport or an enabled exporter names must be a regular file the current user can read,
+ * and then hold what its plugin's `checkFiles` accepts. Throws a ConfigError listing every error;
+ * warnings are added to `warnings`.
  *
  * @internal
  */
-export function checkConfigFiles(config: AgentConfig, registry: ComponentLookup): void {
+export function checkConfigFiles(config: AgentConfig, registry: ComponentLookup, warnings: ConfigIssue[] = []): void {
   const issues: ConfigIssue[] = [];
+  const check = (definition: FileCheckingDefinition, options: Readonly<Record<string, unknown>>, prefix: string): void => {
+    const unreadableFiles = checkFiles(definition.schema, options, prefix);
+    issues.push(...unreadableFiles);
+    // What the files hold is the plugin's to judge, once they can be read.
+    if (unreadableFiles.length === 0 && definition.checkFiles) issues.push(...contentIssues(definition, options, prefix));
+  };
   config.targets.forEach((t, i) => {
     const definition = registry.transport(t.transport);
-    if (definition) issues.push(...checkFiles(definition.schema, t.options, `targets[${i}].options`));
+    if (definition) check(definition, t.options, `targets[${i}].options`);
   });
   for (const e of config.exporters) {
     const definition = e.enabled ? registry.exporter(e.type) : undefined;
-    if (definition) issues.push(...checkFiles(definition.schema, e.options, `exporters.${e.type}`));
+    if (definition) check(definition, e.options, `exporters.${e.type}`);
   }
-  if (issues.length > 0) throw new ConfigError(issues);
+  // Warnings (a known_hosts file without this host yet) go to the caller, as validate()'s do.
+  const errors = issues.filter((issue) => issue.severity !== 'warning');
+  if (errors.length > 0) throw new ConfigError(errors);
+  warnings.push(...issues.filter((issue) => issue.severity === 'warning'));
+}
+
+interface FileCheckingDefinition {
+  readonly schema: ConfigSchema;
+  checkFiles?(config: Readonly<Record<string, unknown>>): readonly ConfigIssue[];
+}
+
+/** The plugin's own file checks, prefixed; a throw is contained and reported as an issue. */
+function contentIssues(definition: FileCheckingDefinition, options: Readonly<Record<string, unknown>>, prefix: string): ConfigIssue[] {
+  try {
+    return (definition.checkFiles!(options) ?? []).map((issue) => ({ ...issue, key: `${prefix}.${issue.key}` }));
+  } catch (err) {
+    return [{ key: prefix, message: `the plugin's file check failed: ${err instanceof Error ? err.message : String(err)}` }];
+  }
 }

@@ -76,5 +76,7 @@ export interface ExporterDefinition<C = Record<string, unknown>> {
    */
   readonly componentVersions?: Readonly<Record<string, string | undefined>>;
   validate?(config: Readonly<C>): readonly ConfigIssue[];
+  /** Checks what the files the config names hold (a certificate that matches its key); as {@link TransportDefinition.checkFiles}. */
+  checkFiles?(config: Readonly<C>): readonly ConfigIssue[];
   create(config: Readonly<C>, context: ExporterContext): MetricsExporter;
 }

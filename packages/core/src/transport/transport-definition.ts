@@ -24,5 +24,12 @@ export interface TransportDefinition<C = Record<string, unknown>> {
    */
   readonly componentVersions?: Readonly<Record<string, string | undefined>>;
   validate?(config: Readonly<C>): readonly ConfigIssue[];
+  /**
+   * Checks what the files the config names hold (a key that parses, a passphrase that decrypts
+   * it), with keys relative to the fragment. Runs after the core found every `file-path` setting
+   * readable, wherever the config is validated (`validate`, `run`, reloads), never per connect. It
+   * MUST NOT log or return file contents. A throw is reported as an issue of the target.
+   */
+  checkFiles?(config: Readonly<C>): readonly ConfigIssue[];
   readonly create: TransportFactory<C>;
 }

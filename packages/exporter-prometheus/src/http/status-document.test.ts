@@ -105,6 +105,24 @@ describe('/status document', () => {
     );
   });
 
+  it('shows each telemetry input: enabled, last run, last success and last error', () => {
+    const store = new StatusStore();
+    const target = 'rds-1';
+    const run = (input: string, at: number, outcome: 'ok' | 'failed' | 'unsupported', reason?: string): void =>
+      store.apply({ type: 'telemetry', target, input, at, outcome, durationMs: 3, samples: [], ...(reason ? { reason, message: `${input} ${reason}` } : {}) });
+    run('raid', T0, 'ok');
+    run('health', T0, 'ok');
+    run('raid', T0 + 30_000, 'failed', 'command');
+    run('health', T0 + 120_000, 'ok');
+    run('drives', T0 + 1000, 'unsupported', 'unsupported');
+    const t = statusDocument(store, 'any', '1.2.3', T0, T0 + 200_000).targets[0]!;
+    assert.deepEqual(t.inputs, {
+      raid: { enabled: true, lastRunAt: iso(T0 + 30_000), lastSuccessAt: iso(T0), lastError: { reason: 'command', message: 'raid command', at: iso(T0 + 30_000) } },
+      health: { enabled: true, lastRunAt: iso(T0 + 120_000), lastSuccessAt: iso(T0 + 120_000), lastError: null },
+      drives: { enabled: false, lastRunAt: iso(T0 + 1000), lastSuccessAt: null, lastError: { reason: 'unsupported', message: 'drives unsupported', at: iso(T0 + 1000) } },
+    });
+  });
+
   it('keeps every field, with null for what is not known', () => {
     const store = new StatusStore();
     store.apply({ type: 'state-changed', target: 'bare', at: T0, from: 'idle', to: 'connecting', reason: 'started' });
@@ -127,6 +145,7 @@ describe('/status document', () => {
       labels: {},
       address: null,
       device: null,
+      inputs: {},
       history: [
         { at: iso(T0), state: 'idle' },
         { at: iso(T0), state: 'connecting' },

@@ -39,11 +39,25 @@ export interface TargetStatusJson {
   readonly address: { readonly host: string; readonly port: number | null } | null;
   /** What the device reports about itself (RouterOS version, board, architecture); null until telemetry has read it. */
   readonly device: { readonly version: string | null; readonly board: string | null; readonly architecture: string | null } | null;
+  /** Each telemetry input by name (`system`, `raid`, ...), in the order they first ran; empty until telemetry has run. */
+  readonly inputs: Readonly<Record<string, InputStatusJson>>;
   /**
    * The state changes of the last hour, oldest first, bounded (a flapping target keeps its latest
    * changes). The first entry may be older than the hour: it is the state the hour began in.
    */
   readonly history: readonly { readonly at: string; readonly state: ConnectionState }[];
+}
+
+/** One telemetry input of a target in `/status`. */
+export interface InputStatusJson {
+  /** False once the device said it does not support the input (no rose-storage, an older RouterOS); true again after the next connect. */
+  readonly enabled: boolean;
+  /** When it last ran. */
+  readonly lastRunAt: string;
+  /** When a run last read samples; null when none has. */
+  readonly lastSuccessAt: string | null;
+  /** Why the last failed run failed (`command`, `timeout`, `unsupported`, ...), kept after a later success: compare `at` with `lastSuccessAt`. */
+  readonly lastError: { readonly reason: string; readonly message: string; readonly at: string } | null;
 }
 
 /** The `/status` JSON document. */
@@ -80,8 +94,22 @@ export function targetStatusJson(t: TargetStatus, now: number): TargetStatusJson
     labels: t.labels,
     address: t.address ? { host: t.address.host, port: t.address.port ?? null } : null,
     device: t.device ? { version: t.device.version ?? null, board: t.device.board ?? null, architecture: t.device.architecture ?? null } : null,
+    inputs: inputsJson(t.inputs),
     history: lastHour(t.history ?? [], now),
   };
+}
+
+function inputsJson(inputs: TargetStatus['inputs']): Record<string, InputStatusJson> {
+  const out: Record<string, InputStatusJson> = {};
+  for (const [name, i] of Object.entries(inputs ?? {})) {
+    out[name] = {
+      enabled: i.enabled,
+      lastRunAt: iso(i.lastRunAt) ?? '',
+      lastSuccessAt: iso(i.lastSuccessAt),
+      lastError: i.lastError ? { reason: i.lastError.reason, message: i.lastError.message, at: iso(i.lastError.at) ?? '' } : null,
+    };
+  }
+  return out;
 }
 
 /** Builds the `/status` document from the status store at instant `now` (ms since epoch). */

@@ -185,7 +185,7 @@ export class RouterOsSession {
     if (!this.listing || this.listing.read.failed || now - this.listing.at > this.listingMaxAgeMs) {
       this.listing = {
         at: now,
-        read: new SharedRead((s, m) => this.records({ json: DISK_LISTING_JSON_COMMAND, text: DISK_LISTING_TEXT_COMMAND }, m, s)),
+        read: new SharedRead(async (s, m) => withSlots(await this.records({ json: DISK_LISTING_JSON_COMMAND, text: DISK_LISTING_TEXT_COMMAND }, m, s), m)),
       };
     }
     return this.listing.read.join(signal, meter);
@@ -214,6 +214,21 @@ export class RouterOsSession {
       `telemetry: ${part} disabled for this connection: ${reason.message}`,
     );
   }
+}
+
+/**
+ * The items of a `/disk` listing that name their slot (every disk, bay and array does). One without
+ * is counted `unparsable` and dropped; a listing where no item has one is not a `/disk` listing (an
+ * item's start and then 2 MiB of spaces parses as one item with `type=""`): the read fails
+ * (`COMMAND`), so every storage input counts it instead of reporting an empty, healthy-looking run.
+ */
+function withSlots(records: readonly DeviceRecord[], meter: ByteMeter): DeviceRecord[] {
+  const kept = records.filter((r) => (prop(r, 'slot') ?? '') !== '');
+  const dropped = records.length - kept.length;
+  if (dropped === 0) return kept;
+  if (kept.length === 0) throw new TransportError(ErrorCode.COMMAND, `/disk listing: no item has a slot: the answer is not a /disk listing`);
+  meter.rejections?.add('unparsable', dropped);
+  return kept;
 }
 
 /** A refusal by the device (it answered, with an error): the connection is fine. */

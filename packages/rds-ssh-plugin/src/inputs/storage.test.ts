@@ -262,6 +262,23 @@ test('a listing that is not a listing fails the run (COMMAND); an empty one is a
   assert.deepEqual(empty.samples, []);
 });
 
+test('a /disk listing whose items have no slot is not a /disk listing: every storage input fails (COMMAND)', async () => {
+  // What a device that stalls mid-line prints: an item's start, then 2 MiB of spaces (or nothing more).
+  const head = ' 0 B r type=';
+  for (const answer of [head + ' '.repeat(2 * 1024 * 1024 - head.length), ' 0 Br type=hardware model="U.2"\r\n']) {
+    const device = textRds().set(DISK_LISTING_TEXT_COMMAND, answer);
+    const session = newSession(device);
+    for (const input of [createRaidInput(), createDrivesInput(), createFilesystemsInput(), createExportsInput()]) {
+      await assert.rejects(input.collect(session, signal()), (e: Error & { code?: string }) => e.code === 'RDS_AGENT_ERR_COMMAND' && /no item has a slot/.test(e.message), input.name);
+    }
+  }
+  // One item without a slot among proper ones: the others are read, that one is counted.
+  const mixed = S.DISK_TERSE_RDS2216.replace(/\r\n$/, '') + '\r\n 99 B   type=hardware model="U.2"\r\n';
+  const r = await createDrivesInput().collect(newSession(textRds().set(DISK_LISTING_TEXT_COMMAND, mixed)), signal());
+  assert.equal(valueOf(r, 'drivePresent', { slot: 'nvme1' }), 1);
+  assert.equal(rejectedOf(r)['unparsable'], 1);
+});
+
 test('a 2 MiB listing is parsed a slice at a time: the event loop keeps running meanwhile', async () => {
   // 1000 drives of 2 KB each (a long model text): under the record cap, so all of it is parsed.
   const item = (i: number): string => ` ${i} Br   type=hardware slot=nvme${i} model="${'M'.repeat(1900)}" serial="S${i}" size=3 840 755 982 336 temperature=34C\r\n`;

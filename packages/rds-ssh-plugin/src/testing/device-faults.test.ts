@@ -244,6 +244,30 @@ describe('hardware faults', () => {
     assert.throws(() => d.btrfsErrors('nope'), /no btrfs file system "nope" \(labels: storage-pool\)/);
   });
 
+  it('fill a pool: free falls linearly to the target, use rises, in JSON and terse; clearing frees it', () => {
+    const { d, clock } = setup();
+    const before = snapshot(d);
+    const size = Number(disk(d, 'storage-pool')['size']);
+    const free0 = Number(disk(d, 'storage-pool')['free']);
+    const id = d.fillPool('storage-pool', { usedRatio: 0.95, overMs: 60_000 });
+    assert.equal(id, 'fill-pool:storage-pool');
+    assert.equal(Number(disk(d, 'storage-pool')['free']), free0, 'filling starts from the free space it had');
+    clock.now += 30_000;
+    const target = Math.round(size * 0.05);
+    assert.equal(Number(disk(d, 'storage-pool')['free']), Math.round(free0 + (target - free0) / 2), 'half way after half the time');
+    clock.now += 60_000;
+    assert.equal(Number(disk(d, 'storage-pool')['free']), target, 'then it stays at the target');
+    assert.equal(disk(d, 'storage-pool')['use'], 95);
+    assert.equal(terseOf(d, 'storage-pool').props['use'], '95%');
+    assert.equal(terseOf(d, 'storage-pool').props['free'], String(target));
+    assert.deepEqual(d.faults().map((f) => f.id), [id]);
+    assert.equal(d.clearFault(id), true);
+    clock.now -= 90_000;
+    assert.deepEqual(snapshot(d), before);
+    assert.throws(() => d.fillPool('nvme1'), /nvme1/);
+    assert.throws(() => d.fillPool('storage-pool', { usedRatio: 1.5 }), /usedRatio: expected a number from 0 to 1: value was 1.5/);
+  });
+
   it('a pulled array member shows btrfs devs with missing only when the btrfs device itself goes', () => {
     const { d } = setup();
     d.pullDrive('nvme1', { useSpare: false });

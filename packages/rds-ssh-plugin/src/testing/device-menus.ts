@@ -40,6 +40,8 @@ export interface DiskContext {
   readonly caps: DeviceCapabilities;
   /** SMART values as they are now (heat faults applied). */
   readonly smartOf: (d: DiskRuntime) => SimulatedSmart | undefined;
+  /** Free bytes of a mounted array as they are now (a filling pool), when not its spec's. */
+  readonly freeBytesOf?: (slot: string) => number | undefined;
 }
 
 const EXPORTS_OFF: readonly RosProp[] = [
@@ -102,7 +104,7 @@ export function diskItems(state: StorageState, ctx: DiskContext): ListItem[] {
     }
     props.push(['size', ros.counter(s.sizeBytes)]);
     if (mounted) {
-      const free = s.freeBytes!;
+      const free = ctx.freeBytesOf?.(s.slot) ?? s.freeBytes!;
       props.push(['free', ros.counter(free)]);
       if (s.totalInodes !== undefined) props.push(['total-inodes', ros.counter(s.totalInodes)], ['free-inodes', ros.counter(s.freeInodes ?? s.totalInodes)]);
       props.push(['use', ros.unit(Math.round(((s.sizeBytes - free) / s.sizeBytes) * 100), '%')]);

@@ -70,6 +70,16 @@ describe('the fault command language', () => {
     assert.ok(d.answer(STORAGE_COMMANDS.disks.text).startsWith(' 0 '));
   });
 
+  it('fill-pool: free space falls to the used share given, at once or over a duration', () => {
+    const { d, run } = setup();
+    const pool = (): Record<string, unknown> => (JSON.parse(d.answer(STORAGE_COMMANDS.disks.json)) as Record<string, unknown>[]).find((x) => x['slot'] === 'storage-pool')!;
+    assert.equal(run('fill-pool storage-pool 99%'), 'ok fill-pool:storage-pool: storage-pool filling to 99 % used');
+    assert.equal(pool()['use'], 99);
+    assert.equal(run('fill-pool storage-pool 90 10m'), 'ok fill-pool:storage-pool: storage-pool filling to 90 % used over 600 s');
+    assert.throws(() => run('fill-pool'), /missing array/);
+    assert.throws(() => run('fill-pool storage-pool full'), /used-%: expected a number: value was "full"/);
+  });
+
   it('bad lines are refused with what was expected', () => {
     const { run } = setup();
     assert.throws(() => run('explode nvme1'), /unknown fault command "explode": try help/);

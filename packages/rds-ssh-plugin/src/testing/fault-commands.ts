@@ -17,6 +17,7 @@ export const FAULT_COMMANDS_HELP = `fault commands (one per line; time is the si
   fail-psu [<psu>]                               <psu>-state fail (default psu2)
   btrfs-errors [<label>]                         btrfs error counters rise, about set
   flap-link <interface> [<period>]               link down/up every period (default 10s), link-downs rise
+  fill-pool <array> [<used-%>] [<over>]          free space falls to used-% (default 95) over a duration (default at once)
   garbage <input|"command"> <kind> [<bytes>]     kind: ${GARBAGE_KINDS.join(', ')}; input: ${STORAGE_INPUTS.join(', ')}
   clear <fault-id|kind|all>                      recovery: clear one fault, every fault of a kind, or all
   faults                                         list the active faults
@@ -107,6 +108,10 @@ export function runFaultCommand(device: RouterOsDevice, line: string): string {
       return ok(device.failPsu(args[0]));
     case 'btrfs-errors':
       return ok(device.btrfsErrors(args[0]));
+    case 'fill-pool': {
+      const used = args[1] === undefined ? undefined : parseNumberWord(args[1].replace(/%$/, ''), 'used-%');
+      return ok(device.fillPool(need(args, 0, 'array'), { ...(used !== undefined ? { usedRatio: used / 100 } : {}), ...(args[2] !== undefined ? { overMs: parseDurationWord(args[2], 'fill duration') } : {}) }));
+    }
     case 'flap-link':
       return ok(device.flapLink(need(args, 0, 'interface'), args[1] === undefined ? {} : { periodMs: parseDurationWord(args[1], 'flap period') }));
     case 'garbage': {

@@ -117,6 +117,7 @@ export type FaultKind =
   | 'fail-psu'
   | 'btrfs-errors'
   | 'flap-link'
+  | 'fill-pool'
   | 'garbage';
 
 /** One active fault. Clear it with {@link RouterOsDevice.clearFault}(`id`). */
@@ -230,6 +231,8 @@ export class RouterOsDevice {
   private readonly activeFaults = new Map<string, ActiveFault>();
   private readonly sensorOverrides = new Map<string, SimulatedSensor['value']>();
   private readonly driveHeat = new Map<string, number>();
+  /** Filling pools by slot: free bytes at the start, the target, and how long the fill takes. */
+  private readonly poolFills = new Map<string, { readonly at: number; readonly fromFree: number; readonly toFree: number; readonly overMs: number }>();
   private readonly btrfsFaults = new Map<string, { readonly at: number; readonly base: BtrfsErrors; readonly perMinute: number }>();
   private readonly garbageRules = new Map<string, { readonly match: string | RegExp; readonly kind: GarbageKind; readonly options: GarbageOptions }>();
 
@@ -459,6 +462,30 @@ export class RouterOsDevice {
   }
 
   /**
+   * A pool fills up: the mounted array's `free` (and `use`) go from what they are to `usedRatio`
+   * of its size (default 0.95), linearly over `overMs` of simulated time (default 0: at once), then
+   * stay there. Clearing frees the space again (the spec's `free`).
+   */
+  fillPool(slot: string, options: { readonly usedRatio?: number; readonly overMs?: number } = {}): string {
+    const spec = this.storage.array(slot).spec;
+    if (spec.freeBytes === undefined) throw new Error(`${JSON.stringify(slot)} has no mounted filesystem to fill`);
+    const usedRatio = options.usedRatio ?? 0.95;
+    const overMs = options.overMs ?? 0;
+    checkNumber(usedRatio, 'usedRatio', 0, 1);
+    checkNumber(overMs, 'overMs', 0, 30 * 86_400_000);
+    const fromFree = this.freeBytesOf(slot) ?? spec.freeBytes;
+    this.poolFills.set(slot, { at: this.now(), fromFree, toFree: Math.round(spec.sizeBytes * (1 - usedRatio)), overMs });
+    return this.addFault('fill-pool', slot, `${slot} filling to ${Math.round(usedRatio * 100)} % used${overMs > 0 ? ` over ${Math.round(overMs / 1000)} s` : ''}`);
+  }
+
+  private freeBytesOf = (slot: string): number | undefined => {
+    const f = this.poolFills.get(slot);
+    if (!f) return undefined;
+    const done = f.overMs === 0 ? 1 : Math.min(1, Math.max(0, (this.now() - f.at) / f.overMs));
+    return Math.round(f.fromFree + (f.toFree - f.fromFree) * done);
+  };
+
+  /**
    * Garbage for one command (exact, after normalisation, or a RegExp on the normalised command):
    * random bytes, a run of spaces, an unbalanced quote, or the answer repeated up to `bytes`
    * (default 2 MiB; 64 KiB for random).
@@ -508,6 +535,9 @@ export class RouterOsDevice {
         break;
       case 'flap-link':
         this.endFlap(this.ifaceIndex(f.target));
+        break;
+      case 'fill-pool':
+        this.poolFills.delete(f.target);
         break;
       case 'garbage':
         this.garbageRules.delete(f.target);
@@ -669,7 +699,7 @@ export class RouterOsDevice {
         return { items: packageItems(packagesFor(this.opts.version, this.opts.buildTime, this.capabilities.roseStorage)), legend: PACKAGE_FLAGS, table: PACKAGE_TABLE };
       case 'disk':
         return {
-          items: diskItems(this.storage, { now: this.now(), elapsedMs: this.elapsedMs(), caps: this.capabilities, smartOf: this.smartOf }),
+          items: diskItems(this.storage, { now: this.now(), elapsedMs: this.elapsedMs(), caps: this.capabilities, smartOf: this.smartOf, freeBytesOf: this.freeBytesOf }),
           legend: DISK_FLAGS,
           table: DISK_TABLE,
         };

@@ -2,7 +2,7 @@ import { Socket } from 'node:net';
 import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
-import type { Client as SshClient, ConnectConfig } from 'ssh2';
+import type { AnyAuthMethod, Client as SshClient, ConnectConfig, ParsedKey } from 'ssh2';
 import {
   ErrorCode,
   LogEvent,
@@ -33,6 +33,7 @@ import { findRouterOsError, isUnsupportedCommandError } from '../routeros/error-
 import { redactSecrets } from '../routeros/secret-fields.js';
 import { ChannelGate, type ChannelKind } from '../runner/channel-gate.js';
 import { execCommand, isChannelOpenFailure, type ExecResult } from '../runner/exec-command.js';
+import { isKeyProblem, sharedPrivateKeys } from './private-keys.js';
 import { SecretFiles } from './secret-files.js';
 
 const { Client } = ssh2;
@@ -407,32 +408,46 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       client.on('end', onGone);
       client.on('close', onGone);
 
+      const username = config.username;
+      // ssh2 would try a password before the key; prefer the key, fall back to the password. The
+      // key is handed over parsed (see PrivateKeyCache), so ssh2 never decrypts it again.
+      const methods: AnyAuthMethod[] = [
+        { type: 'none', username },
+        ...(auth.key ? [{ type: 'publickey' as const, username, key: auth.key }] : []),
+        ...(auth.password !== undefined ? [{ type: 'password' as const, username, password: auth.password }] : []),
+      ];
       const connectConfig: ConnectConfig = {
         sock: socket,
-        username: config.username,
+        username,
         hostVerifier,
         readyTimeout: 0, // the deadline is ours, on the injected Clock
         keepaliveInterval: 0, // keepalives are ours too: see keepaliveLoop
-        ...auth,
-        // ssh2 would try a password before the key; prefer the key, fall back to the password.
-        authHandler: ['none', ...(auth.privateKey ? (['publickey'] as const) : []), ...(auth.password !== undefined ? (['password'] as const) : [])],
+        // `false` ends authentication ("All configured authentication methods failed"); the types omit it.
+        authHandler: (_left, _partial, next) => next((methods.shift() ?? false) as AnyAuthMethod),
       };
       try {
         socket.connect({ host: config.host, port: config.port });
         client.connect(connectConfig);
       } catch (err) {
-        // ssh2 throws synchronously on an unparsable key or a wrong passphrase: permanent.
-        const message = (err as Error).message.replace(/privateKey/g, 'privateKeyFile');
-        fail(new TransportError(ErrorCode.AUTH, `${message} (${config.privateKeyFile ?? 'no key file'})`, { retryable: false, cause: err }));
+        fail(classifySshError(err));
       }
     });
   }
 
-  private async readCredentials(): Promise<Partial<ConnectConfig>> {
+  /**
+   * The key (parsed once per content and passphrase) and password, read fresh on every connect so
+   * that a rotated secret needs no restart. A key that cannot be used is a permanent AUTH error.
+   */
+  private async readCredentials(): Promise<{ key?: ParsedKey; password?: string }> {
     const c = this.config;
-    const auth: { privateKey?: Buffer; passphrase?: string; password?: string } = {};
-    if (c.privateKeyFile) auth.privateKey = await this.secrets.read('privateKeyFile', c.privateKeyFile);
-    if (c.passphraseFile) auth.passphrase = await this.secrets.readLine('passphraseFile', c.passphraseFile);
+    const auth: { key?: ParsedKey; password?: string } = {};
+    if (c.privateKeyFile) {
+      const data = await this.secrets.read('privateKeyFile', c.privateKeyFile);
+      const passphrase = c.passphraseFile ? await this.secrets.readLine('passphraseFile', c.passphraseFile) : undefined;
+      const key = sharedPrivateKeys.parse(data, passphrase, c.privateKeyFile);
+      if (isKeyProblem(key)) throw new TransportError(ErrorCode.AUTH, `${key.key}: ${key.message}`, { retryable: false });
+      auth.key = key;
+    }
     if (c.passwordFile) auth.password = await this.secrets.readLine('passwordFile', c.passwordFile);
     return auth;
   }
