@@ -23,6 +23,7 @@ const SIMULATOR_DIR = 'dist/testing';
 export function stageApp({ root, work, dest, runtimeManifest, withSimulator, release }) {
   mkdirSync(dest, { recursive: true });
   installProductionTree({ root, work: join(work, 'app'), dest: join(dest, 'lib', 'node_modules'), withSimulator });
+  stampRevision(join(dest, 'lib', 'node_modules', '@rds-agent', 'agent', 'package.json'), release.commit);
   const nodeVersion = installRuntime({ manifest: runtimeManifest, work: join(work, 'runtime'), dest: join(dest, 'runtime') });
 
   const executables = ['bin/rds-agent', 'runtime/bin/node'];
@@ -104,6 +105,17 @@ function copyPackage(source, target, name, workspaceNames) {
     recursive: true,
     filter: (src) => !basename(src).startsWith('.'),
   });
+}
+
+/**
+ * The installed agent has no git to ask which commit it is: write it as `gitHead` (npm's field for
+ * it) into the shipped package.json, where `rds_agent_build_info{revision}` reads it.
+ */
+function stampRevision(manifestPath, commit) {
+  if (!commit || commit === 'unknown') return;
+  const manifest = readJson(manifestPath);
+  manifest.gitHead = commit;
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** Without the simulator, its entry point and bin are gone: say so in the manifest instead of pointing at missing files. */

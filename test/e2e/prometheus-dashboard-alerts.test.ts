@@ -220,7 +220,7 @@ ${INPUTS}${simTarget('rds-healthy', sims.healthy, keys.healthy, INPUTS)}${simTar
     await writeFile(file, config.replace('  probeInterval: 2s', '  probeInterval: soon'));
     const mark = agent.logs.length;
     agent.signal('SIGHUP');
-    await agent.waitForLog((l) => l.level === 50 && /probeInterval/.test(JSON.stringify(l)), { from: mark, description: 'the refused reload' });
+    await agent.waitForLog((l) => l.level === 'error' && /probeInterval/.test(JSON.stringify(l)), { from: mark, description: 'the refused reload' });
   });
 
   after(async () => {

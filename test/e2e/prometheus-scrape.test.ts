@@ -5,9 +5,14 @@
  */
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { startExporter, type ExporterFixture } from '../support/prometheus-exporter-fixture.js';
+import { FIXTURE_REVISION, FIXTURE_START_TIME, startExporter, type ExporterFixture } from '../support/prometheus-exporter-fixture.js';
 import { PrometheusServer } from '../support/prometheus-server.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 describe('Prometheus server scraping the exporter', { timeout: 120_000 }, () => {
   let fx: ExporterFixture;
@@ -53,7 +58,17 @@ describe('Prometheus server scraping the exporter', { timeout: 120_000 }, () => 
   });
 
   it('ingests every metric kind (OpenMetrics negotiated by Prometheus) without scrape errors', async () => {
-    await prom.waitForValue('rds_agent_build_info{version="0.1.0-e2e"}', 1);
+    const installed = async (name: string): Promise<string> => (JSON.parse(await readFile(join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    const build = [
+      'version="0.1.0-e2e"',
+      `revision="${FIXTURE_REVISION}"`,
+      `nodejs_version="${process.versions.node}"`,
+      `ssh2_version="${await installed('ssh2')}"`,
+      `prom_client_version="${await installed('prom-client')}"`,
+      `opentelemetry_sdk_metrics_version="${await installed('@opentelemetry/sdk-metrics')}"`,
+    ];
+    await prom.waitForValue(`rds_agent_build_info{${build.join(',')}}`, 1);
+    await prom.waitForValue('rds_agent_start_time_seconds', FIXTURE_START_TIME);
     await prom.waitForValue('rds_target_info{target="rds-a",transport="rds-ssh",probe_mode="command"}', 1);
     await prom.waitForValue('rds_probe_duration_seconds_bucket{target="rds-a",le="0.005"}', 1);
     await prom.waitForValue('count(process_cpu_user_seconds_total)', 1);

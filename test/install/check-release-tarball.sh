@@ -103,12 +103,19 @@ step "run: the target connected in /metrics, on the bundled runtime"
 AGENT_PID=$!
 wait_for_metric "http://127.0.0.1:$METRICS_PORT/metrics" 'rds_connection_state{target="rds-1"} 1' "$AGENT_PID"
 [[ "$(readlink -f "/proc/$AGENT_PID/exe")" == "$TOP/runtime/bin/node" ]] || fail "the agent runs on $(readlink -f "/proc/$AGENT_PID/exe"), not the bundled node"
+# No git in an installed tree: the revision comes from the shipped package.json (RELEASE's commit).
+COMMIT="$(sed -n 's/^commit: //p' "$TOP/RELEASE")"
+SSH2_VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$TOP/lib/node_modules/ssh2/package.json")"
+BUILD_INFO="$(curl -fsS "http://127.0.0.1:$METRICS_PORT/metrics" | grep '^rds_agent_build_info{')" || fail "no rds_agent_build_info in /metrics"
+for label in "version=\"$VERSION\"" "revision=\"$COMMIT\"" "nodejs_version=\"${NODE_PINNED#v}\"" "ssh2_version=\"$SSH2_VERSION\""; do
+  grep -qF "$label" <<<"$BUILD_INFO" || fail "rds_agent_build_info lacks $label: $BUILD_INFO"
+done
 if grep -q 'readable by group or others' "$WORK/run.log"; then fail "the agent warned about the 0600 key file"; fi
 kill -TERM "$AGENT_PID"
 code=0; wait "$AGENT_PID" || code=$?
 AGENT_PID=''
 [[ $code -eq 0 ]] || { tail -n 5 "$WORK/run.log"; fail "run exited $code after SIGTERM, expected 0"; }
-echo "  connected, runtime $TOP/runtime/bin/node, stopped cleanly"
+echo "  connected, runtime $TOP/runtime/bin/node, $BUILD_INFO, stopped cleanly"
 
 step "systemd unit"
 if command -v systemd-analyze >/dev/null 2>&1; then

@@ -112,7 +112,7 @@ describe('config reload keeps what the operator alerts on', () => {
     const mark = agent.logs.length;
     agent.signal('SIGHUP');
     const line = await agent.waitForLog((l) => String(l.msg).startsWith('config reloaded with errors'), { from: mark, description: 'reload with errors' });
-    assert.equal(line.level, 50, 'logged as an error, not at info');
+    assert.equal(line.level, 'error', 'logged as an error, not at info');
     assert.match(String((line['exporterErrors'] as string[])[0]), new RegExp(`exporters\\.prometheus\\.port: 127\\.0\\.0\\.1:${taken} is already in use`));
     const text = await scrape(p1);
     assert.equal(sample(text, 'rds_agent_config_last_reload_successful'), 0, 'the old endpoint still answers and says the reload failed');

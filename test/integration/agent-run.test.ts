@@ -130,7 +130,7 @@ describe('rds-agent run (child process against RDS simulators)', () => {
     agent.signal('SIGHUP');
     await agent.waitForLog((l) => l.msg === 'config reload rejected: keeping the running configuration', { from: mark, description: 'reload rejected' });
     assert.ok(
-      agent.logs.slice(mark).some((l) => l.level === 50 && String(l.msg).includes('targets[0].options.port')),
+      agent.logs.slice(mark).some((l) => l.level === 'error' && String(l.msg).includes('targets[0].options.port')),
       'the issue is logged with its key',
     );
     assert.ok(agent.running);

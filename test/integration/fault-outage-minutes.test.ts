@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ErrorCode, TransportError } from '@rds-agent/core';
 import { Agent, DEFAULT_EXPONENTIAL_PARAMS, createLogger, prepareConfig } from '@rds-agent/core/host';
-import { FakeClock, FixedRandom, fakeTransportPlugin, type FakeTransport } from '@rds-agent/core/testing';
+import { FakeClock, FixedRandom, fakeTransportPlugin, parseJsonLogLine, type FakeTransport } from '@rds-agent/core/testing';
 import prometheusPlugin from '@rds-agent/exporter-prometheus';
 import { tempDir } from '../support/agent-cli.js';
 import { parseExposition, scrape, seriesValue, targetStatus } from '../support/fault-agent.js';
@@ -40,6 +40,7 @@ describe('a server down for 30 minutes (FakeClock, real agent and Prometheus exp
   let clock: FakeClock;
   let transport: FakeTransport;
   let url: string;
+  const badLines: string[] = [];
 
   before(async () => {
     tmp = await tempDir('rds-outage-');
@@ -65,7 +66,17 @@ exporters:
     );
     const fake = fakeTransportPlugin({ labels: { host_key_verification: 'pinned', probe_mode: 'command' }, probeMode: 'command' });
     const lines: Record<string, unknown>[] = [];
-    const logger = createLogger('info', {}, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    // Every line is held to the rule the CLI's are (a key once); a bad one fails the suite in after().
+    const logger = createLogger('info', {}, {
+      write: (line: string) => {
+        try {
+          lines.push(parseJsonLogLine(line.trimEnd()));
+        } catch (err) {
+          badLines.push(String(err));
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        }
+      },
+    });
     const prepared = await prepareConfig({ file, builtins: [fake, prometheusPlugin], logger, env: {} });
     clock = new FakeClock(T0);
     agent = new Agent({ config: prepared.config, registry: prepared.registry, logger, version: '0.0.0-test', clock, random: new FixedRandom(0.5) });
@@ -76,6 +87,7 @@ exporters:
   after(async () => {
     await agent?.stop();
     await tmp?.cleanup();
+    assert.deepEqual(badLines, [], 'log lines with a key twice');
   });
 
   it('is connected before the outage', async () => {

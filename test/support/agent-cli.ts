@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
+import { LogLineError, parseJsonLogLine } from '@rds-agent/core/testing';
 import type { RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 
 /** The built CLI entry (`test/dist/support/` -> repo root). */
@@ -44,27 +45,73 @@ export function runCli(args: readonly string[], options: { timeoutMs?: number; e
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      const problems: string[] = [];
+      // Both streams: a log line on stderr is held to the same rule.
+      for (const line of `${stdout}\n${stderr}`.split('\n')) toLogLine(line, problems);
+      if (problems.length > 0) reject(new Error(logProblemsMessage(`rds-agent ${args.join(' ')}`, problems)));
+      else resolve({ code, signal, stdout, stderr });
     });
   });
 }
 
-/** One JSON log line of the agent (pino). */
-export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+/** One JSON log line of the agent (pino, with level names: `"level":"info"`). */
+export type LogLine = Record<string, unknown> & { msg?: string; level?: string };
+
+/**
+ * A line of a child's stdout as a {@link LogLine}: a JSON object line is checked by
+ * `parseJsonLogLine` (a key twice is recorded in `problems`, the line is still returned as JSON.parse
+ * reads it), anything else (`status --watch` output) becomes `{ msg: line }`.
+ */
+function toLogLine(line: string, problems: string[]): LogLine {
+  try {
+    return parseJsonLogLine(line) as LogLine;
+  } catch (err) {
+    if (!(err instanceof LogLineError) || err.key === undefined) return { msg: line };
+    problems.push(err.message);
+    return JSON.parse(line) as LogLine;
+  }
+}
+
+function logProblemsMessage(who: string, problems: readonly string[]): string {
+  return `${who} wrote ${problems.length} log line(s) with a key twice:\n${problems.join('\n')}`;
+}
+
+/** Every AgentProcess, so a bad line no test got to see still fails the run (see the exit hook below). */
+const everyProcess = new Set<AgentProcess>();
+process.on('exit', () => {
+  for (const p of everyProcess) {
+    if (p.logProblems.length > p.reportedProblems) {
+      process.stderr.write(`${logProblemsMessage(`rds-agent ${p.args.join(' ')}`, p.logProblems)}\n`);
+      process.exitCode = 1;
+    }
+  }
+});
 
 /**
  * A running `rds-agent run` child: its JSON log lines, ways to wait for one, signals, and its exit.
  * Stop it in `after()`/`finally` with {@link AgentProcess.kill} (SIGKILL by PID) if a test failed.
+ *
+ * Every JSON line it writes is checked for a key written twice: {@link AgentProcess.waitForLog}
+ * and {@link AgentProcess.waitForExit} fail the test with the offending lines once one was seen
+ * (and the test run fails at exit if no test got to see it).
  */
 export class AgentProcess {
   readonly logs: LogLine[] = [];
+  /** The check's findings, one message per bad line (naming the key and quoting the line). */
+  readonly logProblems: string[] = [];
+  /** How many of {@link AgentProcess.logProblems} a test has been failed with. */
+  reportedProblems = 0;
   stdout = '';
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters = new Set<() => void>();
   private readonly child: ChildProcess;
 
-  constructor(args: readonly string[], env: Record<string, string> = {}) {
+  constructor(
+    readonly args: readonly string[],
+    env: Record<string, string> = {},
+  ) {
+    everyProcess.add(this);
     this.child = spawn(process.execPath, [CLI_PATH, ...args], { env: childEnv(env), cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let partial = '';
     this.child.stdout!.on('data', (c: Buffer) => {
@@ -73,20 +120,28 @@ export class AgentProcess {
       partial += text;
       const lines = partial.split('\n');
       partial = lines.pop()!;
-      for (const line of lines) {
-        try {
-          this.logs.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.logs.push({ msg: line });
-        }
-      }
+      for (const line of lines) this.logs.push(toLogLine(line, this.logProblems));
       this.wake();
     });
+    let partialErr = '';
     this.child.stderr!.on('data', (c: Buffer) => {
-      this.stderr += c.toString();
+      const text = c.toString();
+      this.stderr += text;
+      partialErr += text;
+      const lines = partialErr.split('\n');
+      partialErr = lines.pop()!;
+      // Only checked: the tests read the log from stdout, but a JSON line on stderr is a log line too.
+      for (const line of lines) toLogLine(line, this.logProblems);
       this.wake();
     });
-    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code, signal) => {
+        // A last line without its newline (a crash mid-write) is still a line the agent wrote.
+        if (partial !== '') this.logs.push(toLogLine(partial, this.logProblems));
+        if (partialErr !== '') toLogLine(partialErr, this.logProblems);
+        resolve({ code, signal });
+      }),
+    );
     void this.exited.then(() => this.wake());
   }
 
@@ -112,6 +167,7 @@ export class AgentProcess {
     const timeoutMs = options.timeoutMs ?? 10_000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      this.throwLogProblems();
       const found = this.logs.slice(options.from ?? 0).find(match);
       if (found) return found;
       if (!this.running) throw new Error(`agent exited before ${options.description ?? 'the expected log line'}\nstdout:\n${this.stdout}\nstderr:\n${this.stderr}`);
@@ -141,7 +197,16 @@ export class AgentProcess {
     timer.unref();
     const result = await this.exited;
     clearTimeout(timer);
+    // 'close' comes after stdout ended: every line has been checked by now.
+    this.throwLogProblems();
     return { ...result, elapsedMs: Date.now() - started };
+  }
+
+  /** Fails the calling test when a line with a key twice was written (all of them, quoted). */
+  private throwLogProblems(): void {
+    if (this.logProblems.length === 0) return;
+    this.reportedProblems = this.logProblems.length;
+    throw new Error(logProblemsMessage(`rds-agent ${this.args.join(' ')}`, this.logProblems));
   }
 
   private wake(): void {

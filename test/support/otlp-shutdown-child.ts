@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Metrics } from '@rds-agent/core';
 import { createLogger } from '@rds-agent/core/host';
+import { parseJsonLogLine } from '@rds-agent/core/testing';
 import { agentCore, otelFromRaw } from './otlp-scenario.js';
 
 /**
@@ -16,7 +17,17 @@ import { agentCore, otelFromRaw } from './otlp-scenario.js';
  */
 const [protocol, endpoint, value, exportTimeout = '5s', shutdownTimeoutMs = '5000'] = process.argv.slice(2);
 const warnings: string[] = [];
-const logger = createLogger('warn', {}, { write: (line: string) => void warnings.push(String((JSON.parse(line) as { msg?: string }).msg)) });
+// A line with a key twice fails the run (exit 1, the line on stderr): the tests assert exit code 0.
+const badLines: string[] = [];
+const logger = createLogger('warn', {}, {
+  write: (line: string) => {
+    try {
+      warnings.push(String(parseJsonLogLine(line.trimEnd())['msg']));
+    } catch (err) {
+      badLines.push((err as Error).message);
+    }
+  },
+});
 const { hub, context } = agentCore(logger, { shutdownTimeoutMs: Number(shutdownTimeoutMs) });
 let errorsCounted = 0;
 hub.subscribe('watcher', {
@@ -33,3 +44,7 @@ await exporter.shutdown();
 const elapsedMs = Date.now() - started;
 process.stdout.write('shutdown complete\n');
 process.stdout.write(`${JSON.stringify({ elapsedMs, failedExports: exporter.failedExports, errorsCounted, warnings })}\n`);
+if (badLines.length > 0) {
+  process.stderr.write(`${badLines.join('\n')}\n`);
+  process.exitCode = 1;
+}

@@ -3,9 +3,16 @@
  * that emit the monitor event sequences of simulated targets (real time).
  */
 import 'reflect-metadata';
-import { type Clock, type ConnectionState } from '@rds-agent/core';
+import { Metrics, type Clock, type ConnectionState } from '@rds-agent/core';
 import { MetricsHub, StatusStore, SystemClock, silentLogger, type MonitorEvent } from '@rds-agent/core/host';
-import { PROMETHEUS_EXPORTER_DEFAULTS, PrometheusExporter, type PrometheusExporterConfig } from '@rds-agent/exporter-prometheus';
+import { otelExporterDefinition } from '@rds-agent/exporter-otel';
+import { PROMETHEUS_EXPORTER_DEFAULTS, PrometheusExporter, prometheusExporterDefinition, type PrometheusExporterConfig } from '@rds-agent/exporter-prometheus';
+import { rdsSshTransportDefinition } from '@rds-agent/rds-ssh-plugin';
+
+/** The revision the fixture's hub reports, as a release would. */
+export const FIXTURE_REVISION = '0123abc';
+/** The start time the fixture publishes (unix seconds), as the agent does when it starts. */
+export const FIXTURE_START_TIME = 1_700_000_000.25;
 
 export interface ExporterFixture {
   readonly hub: MetricsHub;
@@ -87,7 +94,10 @@ export class SimulatedTargets {
 }
 
 export async function startExporter(overrides: Partial<PrometheusExporterConfig> = {}, clock: Clock = new SystemClock()): Promise<ExporterFixture> {
-  const hub = new MetricsHub(silentLogger(), '0.1.0-e2e', undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'] });
+  // The build facts an agent with the built-in plugins reports: their definitions' componentVersions.
+  const components = { ...rdsSshTransportDefinition.componentVersions, ...prometheusExporterDefinition.componentVersions, ...otelExporterDefinition.componentVersions };
+  const hub = new MetricsHub(silentLogger(), '0.1.0-e2e', undefined, { targetInfoLabels: ['host_key_verification', 'probe_mode'], build: { revision: FIXTURE_REVISION, components } });
+  hub.publish({ op: 'set', metric: Metrics.startTime, labels: {}, value: FIXTURE_START_TIME });
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const config: PrometheusExporterConfig = { ...PROMETHEUS_EXPORTER_DEFAULTS, port: 0, ...overrides };

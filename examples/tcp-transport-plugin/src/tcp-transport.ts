@@ -98,7 +98,7 @@ export class TcpTransport implements Transport, TransportDescriber {
       if (generation !== this.generation) return; // closed by us: not a loss
       this.socket = undefined;
       const err = new TransportError(ErrorCode.NETWORK, `connection to ${this.where} closed by the peer or the network`);
-      this.context.logger.debug({ target: this.context.target }, err.message);
+      this.context.logger.debug(err.message);
       for (const listener of [...this.lostListeners]) listener(err);
     });
     this.socket = socket;

@@ -19,6 +19,7 @@ export { loadPlugins, type LoadPluginsOptions, type LoadedPlugin } from './plugi
 export { isPlugin } from './plugin/plugin.js';
 
 export { MetricsHub, toMetricUpdates, type MonitorEventListener } from './metrics/metrics-hub.js';
+export { completeBuildInfo, type BuildInfo, type BuildInfoInput } from './metrics/build-info.js';
 export { StatusStore } from './metrics/status-store.js';
 export { effectiveCatalog } from './metrics/effective-catalog.js';
 

@@ -10,6 +10,7 @@
 export type { Clock } from './clock/clock.js';
 export type { Random } from './clock/random.js';
 export type { Logger, LogLevel } from './logging/logger.js';
+export { LogEvent, type LogEventName } from './logging/log-event.js';
 export type { Transport, ProbeResult, RunOptions, CommandRunner, TransportDescriber, TransportContext, TransportFactory } from './transport/transport.js';
 export { isCommandRunner, isTransportDescriber } from './transport/transport.js';
 export type { TransportDefinition } from './transport/transport-definition.js';
@@ -20,6 +21,7 @@ export { STOP } from './backoff/backoff.js';
 export { applyJitter } from './backoff/jitter.js';
 export type { MetricsExporter, MetricStream, ExporterContext, ExporterDefinition } from './metrics/exporter.js';
 export type { MetricUpdate, MetricSink, Labels, HistogramState } from './metrics/metric-update.js';
+export { installedPackageVersion, componentVersionLabel, UNKNOWN_BUILD_VALUE } from './metrics/build-info.js';
 export type { StatusReader, TargetStatus, ReadinessRule, InputStatus } from './metrics/status-store.js';
 export { HISTORY_WINDOW_MS, HISTORY_MAX_ENTRIES } from './metrics/status-store.js';
 export type { ConnectionState } from './monitor/events.js';

@@ -6,6 +6,7 @@
 import { type Clock } from '@rds-agent/core';
 import { MetricsHub, StatusStore, silentLogger, type MonitorEvent } from '@rds-agent/core/testing';
 import { PROMETHEUS_EXPORTER_DEFAULTS, type PrometheusExporterConfig } from './config.js';
+import { prometheusExporterDefinition } from './definition.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
 
 export const T0 = Date.UTC(2026, 10, 26, 10, 0, 0);
@@ -38,7 +39,8 @@ export interface Harness {
 
 export function harness(overrides: Partial<PrometheusExporterConfig> = {}, version = '1.2.3'): Harness {
   const clock = new PinnedClock();
-  const hub = new MetricsHub(silentLogger(), version);
+  // Build facts as the agent gives them: a revision, and this exporter's own componentVersions.
+  const hub = new MetricsHub(silentLogger(), version, undefined, { build: { revision: 'abc1234', components: prometheusExporterDefinition.componentVersions ?? {} } });
   const status = new StatusStore();
   hub.onEvent((e) => status.apply(e));
   const exporter = new PrometheusExporter(exporterConfig(overrides), { name: 'prometheus', logger: silentLogger(), clock, metrics: hub, status, version, shutdownTimeoutMs: 5000, catalog: hub.catalog });

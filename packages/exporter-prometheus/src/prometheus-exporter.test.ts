@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { AgentError, ConfigError, ErrorCode } from '@rds-agent/core';
+import { createRequire } from 'node:module';
+import { AgentError, ConfigError, ErrorCode, Metrics } from '@rds-agent/core';
 import { T0, harness, request, sample, type Harness } from './harness.test.support.js';
 
+/** What npm installed, read straight from its manifest. */
+const PROM_CLIENT_VERSION = (createRequire(import.meta.url)('prom-client/package.json') as { version: string }).version;
 const SHA_S3CRET = 'sha256:1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0';
 const BCRYPT_S3CRET = '$2y$04$vNUGgjKZG419My/fhwGndOSw0VTfafOwWkI9Zbodh735Sfj/nMSee';
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -16,6 +19,8 @@ describe('PrometheusExporter endpoints', () => {
   let url: string;
   before(async () => {
     h = harness();
+    // The agent sets it in start(), before its exporters start.
+    h.hub.publish({ op: 'set', metric: Metrics.startTime, labels: {}, value: T0 / 1000 - 60 });
     // The agent starts exporters before monitors: counters are only seen by a started exporter.
     await h.exporter.start(AbortSignal.timeout(5000));
     h.connect('rds-1');
@@ -37,7 +42,8 @@ describe('PrometheusExporter endpoints', () => {
     assert.equal(sample(res.text, 'rds_disconnects_total{target="rds-2",reason="timeout"}'), 1);
     assert.equal(sample(res.text, 'rds_connect_errors_total{target="rds-2",reason="timeout"}'), 1);
     assert.equal(sample(res.text, 'rds_backoff_delay_seconds{target="rds-2"}'), 2);
-    assert.equal(sample(res.text, 'rds_agent_build_info{version="1.2.3"}'), 1);
+    assert.equal(sample(res.text, `rds_agent_build_info{version="1.2.3",revision="abc1234",nodejs_version="${process.versions.node}",prom_client_version="${PROM_CLIENT_VERSION}"}`), 1);
+    assert.equal(sample(res.text, 'rds_agent_start_time_seconds'), T0 / 1000 - 60);
     assert.equal(sample(res.text, 'rds_exporter_errors_total{exporter="prometheus"}'), 0);
     assert.equal(sample(res.text, 'rds_connection_last_change_timestamp_seconds{target="rds-1"}'), T0 / 1000);
   });

@@ -150,7 +150,7 @@ export class PrometheusExporter implements MetricsExporter {
     // A client that fails the handshake is its own problem; one too slow to finish it is counted.
     if (tls) server.on('tlsClientError', (err: NodeJS.ErrnoException) => /timed? ?out/i.test(err.message) && this.countRefusal('timeout'));
     context.logger.info(
-      { exporter: context.name, url: `${this.url}${config.path}`, tls: Boolean(tls), basicAuth: !this.auth.disabled },
+      { url: `${this.url}${config.path}`, tls: Boolean(tls), basicAuth: !this.auth.disabled },
       'prometheus exporter listening',
     );
   }
@@ -209,7 +209,7 @@ export class PrometheusExporter implements MetricsExporter {
   }
 
   private reportError(err: unknown, msg: string): void {
-    this.context.logger.error({ exporter: this.context.name, err: err instanceof Error ? err.message : String(err) }, msg);
+    this.context.logger.error({ err: err instanceof Error ? err.message : String(err) }, msg);
     this.context.metrics.publish({ op: 'add', metric: Metrics.exporterErrors, labels: { exporter: this.context.name }, value: 1 });
   }
 }

@@ -1,4 +1,4 @@
-import { definePlugin, type TransportDefinition } from '@rds-agent/core';
+import { definePlugin, installedPackageVersion, type TransportDefinition } from '@rds-agent/core';
 import { rdsSshConfigSchema, validateRdsSshConfig, type RdsSshConfig } from './config.js';
 import { checkRdsSshFiles } from './config-files.js';
 import { RdsSshTransport } from './transport/rds-ssh-transport.js';
@@ -13,6 +13,8 @@ export const rdsSshTransportDefinition: TransportDefinition<RdsSshConfig> = {
   checkFiles: (config) => checkRdsSshFiles(config),
   // The address, so `rds_target_info` says which device a target is.
   infoLabels: ['host', 'port', 'host_key_verification', 'probe_mode'],
+  // The SSH client every session is: `ssh2_version` on rds_agent_build_info.
+  componentVersions: { ssh2: installedPackageVersion('ssh2', import.meta.url) },
   create: (config, context) => new RdsSshTransport(config, context),
 };
 

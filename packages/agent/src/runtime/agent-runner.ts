@@ -3,7 +3,7 @@ import { Agent, type PreparedConfig, type ReloadSummary } from '@rds-agent/core/
 import { isDeepStrictEqual } from 'node:util';
 import type { CliIo } from '../cli/cli-io.js';
 import { ExitCode } from '../cli/exit-code.js';
-import { VERSION } from '../version.js';
+import { buildRevision, VERSION } from '../version.js';
 import { setLogLevel } from './cli-logger.js';
 
 export interface AgentRunnerOptions {
@@ -60,7 +60,7 @@ export class AgentRunner {
     this.logger = options.logger;
     this.io = options.io;
     this.reloadConfig = options.reloadConfig;
-    this.agent = new Agent({ config: options.prepared.config, registry: options.prepared.registry, logger: options.logger, version: VERSION });
+    this.agent = new Agent({ config: options.prepared.config, registry: options.prepared.registry, logger: options.logger, version: VERSION, build: { revision: buildRevision() } });
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 

@@ -11,7 +11,7 @@ import { ComponentRegistry } from '../plugin/component-registry.js';
 import type { TelemetrySample } from '../transport/telemetry-source.js';
 import { FakeClock, FakeTransport, RecordingExporter, FixedRandom } from '../testing/index.js';
 import type { Transport } from '../transport/transport.js';
-import { Agent } from './agent.js';
+import { Agent, type AgentOptions } from './agent.js';
 import { corePlugin } from './core-plugin.js';
 
 interface Rig {
@@ -27,7 +27,7 @@ interface Rig {
 const target = (name: string, extra: Record<string, unknown> = {}) => ({ name, transport: 'fake', options: { id: name, ...extra } });
 const FAST = { monitor: { firstAttemptJitter: 0, probeInterval: '5s' }, backoff: { randomizationFactor: 0 } };
 
-async function rig(raw: Record<string, unknown>, opts: { customTransport?: (id: string) => Transport | undefined } = {}): Promise<Rig> {
+async function rig(raw: Record<string, unknown>, opts: { customTransport?: (id: string) => Transport | undefined; build?: AgentOptions['build']; transportComponents?: Record<string, string | undefined>; exporterComponents?: Record<string, string | undefined> } = {}): Promise<Rig> {
   const clock = new FakeClock(1_700_000_000_000);
   const order: string[] = [];
   const transports = new Map<string, FakeTransport>();
@@ -36,6 +36,7 @@ async function rig(raw: Record<string, unknown>, opts: { customTransport?: (id: 
   await corePlugin.register(registry.hostFor(corePlugin.name, silentLogger()), {});
   const host = registry.hostFor('test', silentLogger());
   host.addTransport('fake', {
+    ...(opts.transportComponents ? { componentVersions: opts.transportComponents } : {}),
     schema: { id: { doc: 'id', format: String, default: '' }, version: { doc: 'changes the config', format: 'nat', default: 0 } },
     create: (cfg: Record<string, unknown>) => {
       const id = cfg['id'] as string;
@@ -53,6 +54,7 @@ async function rig(raw: Record<string, unknown>, opts: { customTransport?: (id: 
     },
   });
   host.addExporter('rec', {
+    ...(opts.exporterComponents ? { componentVersions: opts.exporterComponents } : {}),
     enabledByDefault: true,
     schema: { failStart: { doc: 'fail', format: 'strict-boolean', default: false } },
     create: (cfg: Record<string, unknown>, ctx): MetricsExporter => {
@@ -73,7 +75,7 @@ async function rig(raw: Record<string, unknown>, opts: { customTransport?: (id: 
     },
   });
   const config = (r: Record<string, unknown>) => validateAgentConfig({ ...FAST, ...r }, registry, { env: {} });
-  const agent = new Agent({ config: config(raw), registry, logger: silentLogger(), version: '9.9.9', clock, random: new FixedRandom(0.5) });
+  const agent = new Agent({ config: config(raw), registry, logger: silentLogger(), version: '9.9.9', clock, random: new FixedRandom(0.5), ...(opts.build ? { build: opts.build } : {}) });
   return { agent, clock, order, transports, recorder: () => recorder!, registry, config };
 }
 
@@ -85,8 +87,22 @@ describe('Agent lifecycle', () => {
     assert.equal(r.order[0], 'exporter:start');
     assert.deepEqual(r.order.slice(1).sort(), ['connect:a', 'connect:b']);
     assert.equal(r.recorder().value(Metrics.connectionState, { target: 'a' }), 1);
-    assert.equal(r.recorder().value(Metrics.buildInfo, { version: '9.9.9' }), 1);
+    assert.deepEqual(r.recorder().series(Metrics.buildInfo).map((s) => [s.labels['version'], s.labels['revision'], s.value]), [['9.9.9', 'unknown', 1]]);
     assert.deepEqual(r.agent.status.list().map((s) => [s.target, s.state]), [['a', 'connected'], ['b', 'connected']]);
+    await r.agent.stop();
+  });
+
+  it('publishes its revision, the components its transports and exporters declare, and its start time on its clock; a reload changes neither', async () => {
+    const r = await rig({ targets: [target('a')] }, { build: { revision: '0123abc' }, transportComponents: { 'fake-ssh-lib': '1.17.0' }, exporterComponents: { '@scope/exporter-sdk': undefined } });
+    await r.clock.tickAsync(5_000); // the start time is when start() runs, not when the agent was made
+    await r.agent.start();
+    const expected = { version: '9.9.9', revision: '0123abc', nodejs_version: process.versions.node, fake_ssh_lib_version: '1.17.0', scope_exporter_sdk_version: 'unknown' };
+    assert.deepEqual(r.recorder().series(Metrics.buildInfo), [{ labels: expected, value: 1 }]);
+    assert.equal(r.recorder().value(Metrics.startTime, {}), 1_700_000_005);
+    await r.clock.tickAsync(60_000);
+    await r.agent.reload(r.config({ targets: [target('b')] }));
+    assert.equal(r.recorder().value(Metrics.startTime, {}), 1_700_000_005);
+    assert.deepEqual(r.recorder().series(Metrics.buildInfo), [{ labels: expected, value: 1 }]);
     await r.agent.stop();
   });
 

@@ -7,6 +7,7 @@ import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import type { Logger } from '../logging/logger.js';
 import type { MetricsExporter } from '../metrics/exporter.js';
+import type { BuildInfoInput } from '../metrics/build-info.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import { StatusStore, type StatusReader } from '../metrics/status-store.js';
 import type { ConnectionMonitor } from '../monitor/connection-monitor.js';
@@ -29,6 +30,11 @@ export interface AgentOptions {
   readonly logger: Logger;
   /** The distribution's version, reported in `rds_agent_build_info` and to exporters. */
   readonly version: string;
+  /**
+   * The rest of `rds_agent_build_info` as the distribution knows it (its source revision); the
+   * registered transports and exporters add their `componentVersions`. @default revision unknown
+   */
+  readonly build?: Omit<BuildInfoInput, 'version'>;
   readonly clock?: Clock;
   readonly random?: Random;
   /** Hooks run after every (re)connection, in addition to those plugins registered. */
@@ -96,8 +102,16 @@ export class Agent {
       useFactory: instanceCachingFactory((c) => {
         const registry = c.resolve(AgentScope.Registry);
         const infoLabels = registry.transportTypes().flatMap((t) => registry.transport(t)?.infoLabels ?? []);
+        // Every registered transport's and exporter's, enabled or not: what this install loaded.
+        const components = Object.assign(
+          {},
+          options.build?.components,
+          ...registry.transportTypes().map((t) => registry.transport(t)?.componentVersions),
+          ...registry.exporterTypes().map((t) => registry.exporter(t)?.componentVersions),
+        ) as Record<string, string | undefined>;
         return new MetricsHub(c.resolve(AgentScope.Logger).child({ component: 'metrics-hub' }), this.version, c.resolve(AgentScope.Clock), {
           targetInfoLabels: infoLabels,
+          build: { ...options.build, components },
         });
       }),
     });
@@ -140,6 +154,8 @@ export class Agent {
   async start(signal: AbortSignal = new AbortController().signal): Promise<void> {
     if (this.phase !== 'new') throw new AgentError(ErrorCode.UNKNOWN, `agent cannot start: it is ${this.phase}`);
     this.phase = 'starting';
+    // Before the exporters start, so their first scrape or export has it.
+    this.hub.publish({ op: 'set', metric: Metrics.startTime, labels: {}, value: this.clock.now() / 1000 });
     try {
       for (const ec of this.config.exporters) {
         if (ec.enabled) this.exporters.set(ec.type, await this.startExporter(ec, signal));

@@ -201,8 +201,17 @@ export const Metrics = {
     otelName: 'rds.agent.build_info',
     kind: 'gauge',
     unit: '{info}',
-    labels: ['version'],
-    help: 'rds-agent build information (value 1).',
+    // Plus one `<package>_version` label per library the registered plugins declare (effectiveCatalog).
+    labels: ['version', 'revision', 'nodejs_version'],
+    help: 'rds-agent build information (value 1): its version, source revision and Node.js, and the installed version of each library its transports and exporters use (unknown when not known).',
+  }),
+  startTime: define({
+    name: 'rds_agent_start_time_seconds',
+    otelName: 'rds.agent.start_time',
+    kind: 'gauge',
+    unit: 's',
+    labels: [],
+    help: 'Unix time the agent started (after loading its configuration, before starting exporters and targets); a restart changes it, a configuration reload does not.',
   }),
 } as const satisfies Record<string, MetricDef>;
 

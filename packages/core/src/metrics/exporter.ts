@@ -37,6 +37,7 @@ export interface MetricStream {
 export interface ExporterContext {
   /** The exporter's type name (`prometheus`, `otel`, ...), also its name in self-metrics. */
   readonly name: string;
+  /** Bound to `{ exporter: name }`: lines MUST NOT repeat it. */
   readonly logger: Logger;
   readonly clock: Clock;
   readonly metrics: MetricStream;
@@ -67,6 +68,13 @@ export interface ExporterDefinition<C = Record<string, unknown>> {
   readonly schema: ConfigSchema;
   /** Whether `exporters.<type>.enabled` defaults to true. @default false */
   readonly enabledByDefault?: boolean;
+  /**
+   * The libraries this exporter is built on, by npm package name, with the version installed
+   * (`installedPackageVersion(name, import.meta.url)`; undefined when not found). Each becomes a
+   * `<package>_version` label of `rds_agent_build_info` (`ssh2` -> `ssh2_version`), so an operator
+   * sees which copy an agent loaded. List only what decides the exporter's behaviour. @default {}
+   */
+  readonly componentVersions?: Readonly<Record<string, string | undefined>>;
   validate?(config: Readonly<C>): readonly ConfigIssue[];
   /** Checks what the files the config names hold (a certificate that matches its key); as {@link TransportDefinition.checkFiles}. */
   checkFiles?(config: Readonly<C>): readonly ConfigIssue[];

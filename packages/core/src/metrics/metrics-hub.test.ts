@@ -113,6 +113,23 @@ describe('toMetricUpdates (the one event -> metric mapping)', () => {
 });
 
 describe('MetricsHub', () => {
+  it('publishes rds_agent_build_info with every build fact it was given, Node from the process and unknown for the rest', () => {
+    const full = new RecordingExporter();
+    const components = { ssh2: '1.17.0', 'prom-client': '15.1.3', '@opentelemetry/sdk-metrics': '2.12.0' };
+    const hub = new MetricsHub(silentLogger(), '1.2.3', undefined, { build: { revision: '0123abc', nodejsVersion: '24.1.0', components } });
+    hub.subscribe('r', full);
+    const labels = { version: '1.2.3', revision: '0123abc', nodejs_version: '24.1.0', ssh2_version: '1.17.0', prom_client_version: '15.1.3', opentelemetry_sdk_metrics_version: '2.12.0' };
+    assert.deepEqual(full.series(Metrics.buildInfo), [{ labels, value: 1 }]);
+    const def = hub.catalog.find((d) => d.name === Metrics.buildInfo.name);
+    assert.deepEqual(def?.labels, ['version', 'revision', 'nodejs_version', 'opentelemetry_sdk_metrics_version', 'prom_client_version', 'ssh2_version'], 'exporters get every label');
+    const bare = new RecordingExporter();
+    const plain = new MetricsHub(silentLogger(), '2.0.0', undefined, { build: { revision: '', components: { ssh2: undefined } } });
+    plain.subscribe('b', bare);
+    assert.equal(plain.buildVersion, '2.0.0');
+    assert.deepEqual(bare.series(Metrics.buildInfo), [{ labels: { version: '2.0.0', revision: 'unknown', nodejs_version: process.versions.node, ssh2_version: 'unknown' }, value: 1 }]);
+    assert.equal(new MetricsHub(silentLogger(), '3.0.0').catalog.find((d) => d.name === Metrics.buildInfo.name), Metrics.buildInfo, 'no components: the static entry');
+  });
+
   it('gives a late subscriber (an exporter re-created by a reload) every series at its current value', () => {
     const hub = new MetricsHub(silentLogger(), '2.0.0');
     hub.emit({ ...base, type: 'state-changed', from: 'idle', to: 'connected', reason: 'connected' });
@@ -123,7 +140,7 @@ describe('MetricsHub', () => {
     hub.emit({ ...base, type: 'recovered', outageMs: 500, attempts: 1 });
     const late = new RecordingExporter();
     hub.subscribe('late', late);
-    assert.equal(late.value(Metrics.buildInfo, { version: '2.0.0' }), 1);
+    assert.equal(late.series(Metrics.buildInfo)[0]?.labels['version'], '2.0.0');
     assert.equal(late.value(Metrics.connectionState, { target: 'a' }), 1);
     assert.equal(late.value(Metrics.disconnects, { target: 'a', reason: 'network' }), 2, 'a counter continues from its total');
     assert.equal(late.value(Metrics.reconnects, { target: 'a', status: 'failure' }), 1);

@@ -4,6 +4,7 @@ import type { MonitorEvent, MonitorEventSink, TelemetryEvent } from '../monitor/
 import type { TelemetrySample } from '../transport/telemetry-source.js';
 import { isTelemetryMetric } from './telemetry-metrics.js';
 import { Metrics, type MetricDef } from './catalog.js';
+import { buildInfoLabels, completeBuildInfo, type BuildInfo, type BuildInfoInput } from './build-info.js';
 import { effectiveCatalog } from './effective-catalog.js';
 import type { Labels, MetricSink, MetricUpdate } from './metric-update.js';
 
@@ -45,6 +46,8 @@ export class MetricsHub implements MonitorEventSink {
   /** The catalog exporters build their instruments from (`rds_target_info` with the declared labels). */
   readonly catalog: readonly MetricDef[];
   private readonly targetInfo: MetricDef;
+  /** What `rds_agent_build_info` reports. */
+  readonly buildInfo: BuildInfo;
 
   constructor(
     private readonly logger: Logger,
@@ -54,12 +57,15 @@ export class MetricsHub implements MonitorEventSink {
     options: {
       /** Labels transports describe (their definitions' `infoLabels`), exported on `rds_target_info`. */
       readonly targetInfoLabels?: readonly string[];
+      /** The rest of `rds_agent_build_info`: revision, Node.js, the plugins' `componentVersions`. */
+      readonly build?: Omit<BuildInfoInput, 'version'>;
     } = {},
   ) {
-    const catalog = effectiveCatalog(options.targetInfoLabels);
+    this.buildInfo = completeBuildInfo({ ...options.build, version });
+    const catalog = effectiveCatalog(options.targetInfoLabels, Object.keys(this.buildInfo.components));
     this.catalog = catalog.metrics;
     this.targetInfo = catalog.targetInfo;
-    this.publish({ op: 'set', metric: Metrics.buildInfo, labels: { version }, value: 1 });
+    this.publish({ op: 'set', metric: catalog.buildInfo, labels: buildInfoLabels(this.buildInfo), value: 1 });
   }
 
   /** The agent version this hub reports in `rds_agent_build_info`. */
@@ -277,7 +283,7 @@ export class MetricsHub implements MonitorEventSink {
     const last = this.lastErrorLog.get(who);
     if (last !== undefined && now - last < ERROR_LOG_INTERVAL_MS) return;
     this.lastErrorLog.set(who, now);
-    this.logger.error({ component: who, err: err instanceof Error ? err.message : String(err) }, msg);
+    this.logger.error({ consumer: who, err: err instanceof Error ? err.message : String(err) }, msg);
   }
 }
 
@@ -301,7 +307,7 @@ function replayOf(state: SeriesState): MetricUpdate {
 
 /** Info metrics (`rds_target_info`, `rds_system_info`): value 1, the facts are the labels. */
 function isInfoMetric(metric: MetricDef): boolean {
-  return metric.unit === '{info}' && metric !== Metrics.buildInfo;
+  return metric.unit === '{info}' && metric.name !== Metrics.buildInfo.name;
 }
 
 /**

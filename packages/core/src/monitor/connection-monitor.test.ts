@@ -7,7 +7,9 @@ import type { Random } from '../clock/random.js';
 import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError } from '../errors/transport-error.js';
-import { silentLogger } from '../logging/logger.js';
+import { createLogger, silentLogger } from '../logging/logger.js';
+import { parseJsonLogLine } from '../logging/json-log-line.js';
+import { LogEvent } from '../logging/log-event.js';
 import { Metrics } from '../metrics/catalog.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import { FakeClock } from '../testing/fake-clock.js';
@@ -544,6 +546,37 @@ describe('ConnectionMonitor: connect deadline, error classes, giving up', () => 
       assert.equal(rec.value(Metrics.connectErrors, { target: T, reason }), 3);
     });
   }
+
+  it('logs an auth failure as the security event auth_failed, on every attempt; other failures carry no event', async (t) => {
+    const clock = new FakeClock();
+    const lines: Record<string, unknown>[] = [];
+    const logger = createLogger('info', {}, { write: (line: string) => void lines.push(parseJsonLogLine(line)) }).child(target);
+    const transport = new FakeTransport();
+    const monitor = createConnectionMonitor({
+      target: T,
+      transport,
+      backoff: new ExponentialBackoff({ randomizationFactor: 0 }, { clock, random: new FixedRandom(0.5) }),
+      clock,
+      random: new FixedRandom(0.5),
+      events: new RecordingExporter(),
+      logger,
+      settings: { firstAttemptJitter: 0 },
+    });
+    t.after(() => monitor.stop());
+    transport.failAllConnects(new TransportError(ErrorCode.AUTH, 'All configured authentication methods failed'));
+    monitor.start();
+    await to(clock, 15_999);
+    transport.failAllConnects(new TransportError(ErrorCode.REFUSED, 'connect ECONNREFUSED'));
+    await to(clock, 16_000);
+    const attempts = lines.filter((l) => String(l['msg']).startsWith('connection attempt'));
+    assert.deepEqual(
+      attempts.map((l) => [l['attempt'], l['code'], l['event'], l['level'], l['target']]),
+      [
+        [1, ErrorCode.AUTH, LogEvent.authFailed, 'error', T],
+        [2, ErrorCode.REFUSED, undefined, 'warn', T],
+      ],
+    );
+  });
 
   it('never retries faster than MIN_RETRY_DELAY_MS, even when the strategy says 0', async (t) => {
     const zero: BackoffStrategy = { next: () => 0, reset: () => undefined, maxDelayMs: 0 };

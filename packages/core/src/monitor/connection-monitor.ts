@@ -5,6 +5,7 @@ import type { Random } from '../clock/random.js';
 import { AgentError } from '../errors/agent-error.js';
 import { ErrorCode } from '../errors/codes.js';
 import { TransportError, isConnectionError } from '../errors/transport-error.js';
+import { LogEvent } from '../logging/log-event.js';
 import type { Logger } from '../logging/logger.js';
 import type { RunOptions, Transport } from '../transport/transport.js';
 import { isCommandRunner, isTransportDescriber } from '../transport/transport.js';
@@ -427,9 +428,11 @@ export class ConnectionMonitor {
    */
   private scheduleRetry(error: TransportError, attempt: number): number {
     const { code, reason, message, retryable } = error;
+    // A security event whatever the transport: the device refused the credentials, or they are unusable.
+    const event = code === ErrorCode.AUTH ? { event: LogEvent.authFailed } : {};
     let delay = this.backoff.next();
     if (isGiveUp(delay)) {
-      this.logger.warn({ attempt, code, reason, retryable, err: message }, `connection attempt ${attempt} failed (${reason}): ${message}`);
+      this.logger.warn({ ...event, attempt, code, reason, retryable, err: message }, `connection attempt ${attempt} failed (${reason}): ${message}`);
       return this.giveUp(reason);
     }
     // Permanent errors (auth, host key) need an operator: never hammer the target with them.
@@ -438,7 +441,7 @@ export class ConnectionMonitor {
     this.setState('disconnected', reason);
     const at = this.clock.now();
     this.emit({ type: 'backoff', target: this.target, at, delayMs: delay, nextAttemptAt: at + delay });
-    const log = { attempt, code, reason, retryable, err: message, delayMs: delay, nextAttemptAt: new Date(at + delay).toISOString() };
+    const log = { ...event, attempt, code, reason, retryable, err: message, delayMs: delay, nextAttemptAt: new Date(at + delay).toISOString() };
     const text = `connection attempt ${attempt} failed (${reason}): ${message}; next attempt in ${formatDuration(delay)}`;
     if (retryable) this.logger.warn(log, text);
     else this.logger.error(log, `${text} (a permanent error: retried at the slowest rate until fixed)`);
@@ -696,7 +699,7 @@ export class ConnectionMonitor {
       this.events.emit(event);
     } catch (err) {
       // The sink is the hub, which isolates its consumers; this guards a custom sink.
-      this.logger.error({ event: event.type, err: errorMessage(err) }, 'event sink failed');
+      this.logger.error({ monitorEvent: event.type, err: errorMessage(err) }, 'event sink failed');
     }
   }
 }

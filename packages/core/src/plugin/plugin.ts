@@ -26,6 +26,7 @@ export const PLUGIN_API_VERSION: string = CORE_VERSION;
  * @public
  */
 export interface PluginHost {
+  /** Bound to `{ plugin: <name> }`: lines MUST NOT repeat it. */
   readonly logger: Logger;
   /** Adds a transport type usable as a target's `transport:`. Names are unique across plugins. */
   addTransport<C>(type: string, definition: TransportDefinition<C>): void;

@@ -21,9 +21,12 @@ export { validateFragment } from '../config/convict-adapter.js';
 export * from './fake-transport-plugin.js';
 // The real host parts an exporter is fed by, for exporter tests (`createMetricsPipeline` wires them).
 export { MetricsHub } from '../metrics/metrics-hub.js';
+export type { BuildInfo, BuildInfoInput } from '../metrics/build-info.js';
 export { StatusStore } from '../metrics/status-store.js';
 export { effectiveCatalog } from '../metrics/effective-catalog.js';
 export { createLogger } from '../logging/logger.js';
+// Every JSON log line a test reads goes through this: one key once per object, or the test fails.
+export { parseJsonLogLine, LogLineError } from '../logging/json-log-line.js';
 export type { MonitorEvent } from '../monitor/events.js';
 export * from './manual-loop-lag.js';
 export * from './exporter-contract.js';

@@ -1,6 +1,7 @@
 import { SystemClock, type Clock } from '../clock/clock.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import type { ExporterContext } from '../metrics/exporter.js';
+import type { BuildInfoInput } from '../metrics/build-info.js';
 import { MetricsHub } from '../metrics/metrics-hub.js';
 import { StatusStore } from '../metrics/status-store.js';
 
@@ -14,6 +15,8 @@ export interface MetricsPipelineOptions {
   readonly version?: string;
   /** Labels transports describe, exported on `rds_target_info` (a transport definition's `infoLabels`). @default [] */
   readonly targetInfoLabels?: readonly string[];
+  /** The rest of `rds_agent_build_info` (revision, `componentVersions`). @default all unknown */
+  readonly build?: Omit<BuildInfoInput, 'version'>;
   /** `ExporterContext.shutdownTimeoutMs`. @default 5000 */
   readonly shutdownTimeoutMs?: number;
 }
@@ -38,7 +41,7 @@ export function createMetricsPipeline(options: MetricsPipelineOptions = {}): Met
   const logger = options.logger ?? silentLogger();
   const clock = options.clock ?? new SystemClock();
   const version = options.version ?? '0.0.0-test';
-  const hub = new MetricsHub(logger, version, clock, { targetInfoLabels: options.targetInfoLabels ?? [] });
+  const hub = new MetricsHub(logger, version, clock, { targetInfoLabels: options.targetInfoLabels ?? [], ...(options.build ? { build: options.build } : {}) });
   const status = new StatusStore();
   hub.onEvent((event) => status.apply(event));
   return {

@@ -31,7 +31,7 @@ describe('RecordingExporter', () => {
     const hub = new MetricsHub(silentLogger(), '1.2.3');
     const rec = new RecordingExporter();
     const detach = rec.attach(hub);
-    assert.equal(rec.value(Metrics.buildInfo, { version: '1.2.3' }), 1, 'gauges replayed on subscribe');
+    assert.equal(rec.series(Metrics.buildInfo)[0]?.labels['version'], '1.2.3', 'gauges replayed on subscribe');
     hub.emit({ type: 'state-changed', target: 'a', at: 2000, from: 'idle', to: 'connecting', reason: 'started' });
     assert.equal(rec.eventsOf('state-changed').length, 1);
     assert.equal(rec.value(Metrics.lastChange, { target: 'a' }), 2);

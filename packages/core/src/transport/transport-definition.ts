@@ -16,6 +16,13 @@ export interface TransportDefinition<C = Record<string, unknown>> {
    * dropped. @default []
    */
   readonly infoLabels?: readonly string[];
+  /**
+   * The libraries this transport is built on, by npm package name, with the version installed
+   * (`installedPackageVersion(name, import.meta.url)`; undefined when not found). Each becomes a
+   * `<package>_version` label of `rds_agent_build_info` (`ssh2` -> `ssh2_version`), so an operator
+   * sees which copy an agent loaded. List only what decides the transport's behaviour. @default {}
+   */
+  readonly componentVersions?: Readonly<Record<string, string | undefined>>;
   validate?(config: Readonly<C>): readonly ConfigIssue[];
   /**
    * Checks what the files the config names hold (a key that parses, a passphrase that decrypts

@@ -79,6 +79,7 @@ export function isTransportDescriber(t: Transport): t is Transport & TransportDe
 export interface TransportContext {
   /** The target's name from config (unique in one agent). */
   readonly target: string;
+  /** The target's logger, bound to `{ target }`: lines MUST NOT repeat it. */
   readonly logger: Logger;
   readonly clock: Clock;
   readonly random: Random;

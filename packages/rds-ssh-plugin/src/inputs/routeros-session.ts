@@ -18,6 +18,7 @@ export interface RouterOsRunner {
 
 export interface RouterOsSessionOptions {
   readonly clock: Clock;
+  /** The target's logger, bound to `{ target }`: inputs log without repeating it. */
   readonly logger: Logger;
   readonly target: string;
   /** How long one `/disk` listing serves every storage input. @default 5000 */
@@ -164,7 +165,7 @@ export class RouterOsSession {
         } catch (err) {
           if (!isRefusal(err)) throw err;
           this.logger.info(
-            { target: this.target, code: (err as TransportError).code, err: (err as Error).message },
+            { code: (err as TransportError).code, err: (err as Error).message },
             'telemetry: cannot list the installed packages; the storage inputs run their commands anyway',
           );
           return undefined;
@@ -209,7 +210,7 @@ export class RouterOsSession {
     if (this.disabled.has(part)) return;
     this.disabled.set(part, reason);
     this.logger.info(
-      { target: this.target, input: part, code: reason.code, err: reason.message },
+      { input: part, code: reason.code, err: reason.message },
       `telemetry: ${part} disabled for this connection: ${reason.message}`,
     );
   }

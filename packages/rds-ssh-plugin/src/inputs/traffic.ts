@@ -72,7 +72,7 @@ export function createTrafficInput(options: Partial<TrafficOptions> = {}): Route
         if (!slots) {
           slots = trafficSlotsOf(await session.diskListing(reading, signal));
           session.trafficSlots = slots;
-          session.logger.debug({ target: session.target, slots: slots.length }, `telemetry: ${slots.length} disk slot(s) discovered`);
+          session.logger.debug({ slots: slots.length }, `telemetry: ${slots.length} disk slot(s) discovered`);
         }
         if (slots.length > maxDisks) reading.rejections.add('cap', (slots.length - maxDisks) * SERIES_PER_SLOT);
         let firstError: TransportError | undefined;
@@ -89,7 +89,7 @@ export function createTrafficInput(options: Partial<TrafficOptions> = {}): Route
             if (!isRefusal(err) || err.code === ErrorCode.UNSUPPORTED) throw err;
             reading.rejections.add('refused');
             firstError ??= err;
-            session.logger.debug({ target: session.target, slot, code: err.code, err: err.message }, `telemetry: disk ${slot} skipped`);
+            session.logger.debug({ slot, code: err.code, err: err.message }, `telemetry: disk ${slot} skipped`);
             continue;
           }
           const before = reading.rejections.total;

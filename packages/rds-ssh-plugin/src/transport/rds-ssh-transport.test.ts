@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
-import { ErrorCode, TransportError, type Logger, type TransportContext } from '@rds-agent/core';
+import { ErrorCode, LogEvent, TransportError, type Logger, type TransportContext } from '@rds-agent/core';
 import { FakeClock, SystemClock } from '@rds-agent/core/testing';
 import { generateKeyPair, startRdsSimulator, type RdsSimulator } from '../testing/index.js';
 import type { RdsSshConfig } from '../config.js';
@@ -20,6 +20,8 @@ interface LogLine {
   level: string;
   obj: Record<string, unknown>;
   msg: string | undefined;
+  /** Keys the call site passed although the logger is bound to them (each key must appear once per line). */
+  repeated: string[];
 }
 
 function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
@@ -27,7 +29,11 @@ function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
     const log =
       (level: string) =>
       (obj: object | string, msg?: string): void => {
-        lines.push(typeof obj === 'string' ? { level, obj: { ...bindings }, msg: obj } : { level, obj: { ...bindings, ...obj }, msg });
+        lines.push(
+          typeof obj === 'string'
+            ? { level, obj: { ...bindings }, msg: obj, repeated: [] }
+            : { level, obj: { ...bindings, ...obj }, msg, repeated: Object.keys(obj).filter((k) => Object.hasOwn(bindings, k)) },
+        );
       };
     return {
       lines,
@@ -77,13 +83,16 @@ let dir: string;
 let keyFile: string;
 let client: { private: string; public: string };
 const open: RdsSshTransport[] = [];
+const loggers: ReturnType<typeof recordingLogger>[] = [];
 
 function make(options: Partial<RdsSshConfig> = {}, ctx: Partial<TransportContext> = {}): { t: RdsSshTransport; logger: ReturnType<typeof recordingLogger> } {
   const logger = recordingLogger();
+  loggers.push(logger);
   const config: RdsSshConfig = simTargetConfig(sim, keyFile, options);
   const t = new RdsSshTransport(config, {
     target: 'rds-test',
-    logger,
+    // Bound to the target, as the agent's target assembly does.
+    logger: logger.child({ target: 'rds-test' }),
     clock: new SystemClock(),
     random: { next: () => 0.5 },
     ...ctx,
@@ -117,6 +126,8 @@ beforeEach(() => {
 
 afterEach(async () => {
   for (const t of open.splice(0)) await t.close();
+  const repeated = loggers.splice(0).flatMap((l) => l.lines.filter((line) => line.repeated.length > 0).map((line) => `${line.msg}: ${line.repeated.join(', ')}`));
+  assert.deepEqual(repeated, [], 'no log call repeats a key its logger is bound to');
   sim.freeze(false);
   await waitFor('simulator connections to close', () => sim.openConnections === 0);
 });
@@ -144,7 +155,7 @@ describe('connect and host-key verification', () => {
     await assert.rejects(t.connect(signal()), isCode(ErrorCode.HOST_KEY_MISMATCH, false));
     assert.equal(sim.totalCommands, commandsBefore);
     assert.ok(sim.connections().every((c) => c.state !== 'authenticated'), 'no authenticated session');
-    const event = logger.lines.find((l) => l.level === 'error' && l.obj['event'] === 'security');
+    const event = logger.lines.find((l) => l.level === 'error' && l.obj['event'] === LogEvent.hostKeyMismatch);
     assert.ok(event, 'security event logged');
     assert.deepEqual(event.obj['expected'], [wrong]);
     assert.equal(event.obj['presented'], sim.hostKeyFingerprint);
@@ -182,7 +193,11 @@ describe('connect and host-key verification', () => {
     const { t, logger } = make({ hostKeyFingerprints: [], insecureSkipHostKeyCheck: true });
     await t.connect(signal());
     assert.equal(t.describe()['host_key_verification'], 'disabled');
-    assert.ok(logger.lines.some((l) => l.level === 'warn' && /HOST KEY VERIFICATION IS DISABLED/.test(l.msg ?? '')));
+    const warnings = logger.lines.filter((l) => l.level === 'warn' && /HOST KEY VERIFICATION IS DISABLED/.test(l.msg ?? ''));
+    assert.deepEqual(warnings.map((l) => [l.obj['event'], l.obj['target']]), [[LogEvent.hostKeyCheckDisabled, 'rds-test']]);
+    await t.close();
+    await t.connect(signal());
+    assert.equal(logger.lines.filter((l) => l.obj['event'] === LogEvent.hostKeyCheckDisabled).length, 1, 'once per transport, not per connect');
   });
 
   test('rejected credentials are a permanent AUTH error', async () => {
@@ -201,6 +216,7 @@ describe('connect and host-key verification', () => {
     await t2.connect(signal());
     const warn = logger.lines.find((l) => l.level === 'warn' && l.obj['file'] === loose);
     assert.ok(warn, 'warning names the file');
+    assert.equal(warn.obj['event'], LogEvent.credentialFileReadable);
     assert.ok(!JSON.stringify(logger.lines).includes('PRIVATE KEY'), 'key material never logged');
   });
 

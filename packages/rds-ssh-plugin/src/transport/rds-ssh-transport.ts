@@ -5,6 +5,7 @@ import ssh2 from 'ssh2';
 import type { AnyAuthMethod, Client as SshClient, ConnectConfig, ParsedKey } from 'ssh2';
 import {
   ErrorCode,
+  LogEvent,
   TransportError,
   isConnectionError,
   type CommandRunner,
@@ -113,7 +114,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
     private readonly config: Readonly<RdsSshConfig>,
     private readonly context: TransportContext,
   ) {
-    this.secrets = new SecretFiles(context.logger, context.target);
+    this.secrets = new SecretFiles(context.logger);
     this.inputs = createRouterOsInputs(config).map(({ input, settings }) => ({
       input,
       settings,
@@ -251,7 +252,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
         const lostConnection: boolean = isConnectionError(e);
         if (lostConnection) throw e;
         firstError ??= e;
-        this.context.logger.debug({ target: this.context.target, telemetry: input.name, code: e.code, err: e.message }, `telemetry: ${input.name} skipped`);
+        this.context.logger.debug({ telemetry: input.name, code: e.code, err: e.message }, `telemetry: ${input.name} skipped`);
       } finally {
         link.dispose();
         deadline.abort(RUN_FINISHED);
@@ -461,7 +462,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       if (!this.insecureWarned) {
         this.insecureWarned = true;
         this.context.logger.warn(
-          { target: this.context.target, event: 'security', host_key_verification: 'disabled' },
+          { event: LogEvent.hostKeyCheckDisabled, host_key_verification: 'disabled' },
           `HOST KEY VERIFICATION IS DISABLED for ${this.context.target} (insecureSkipHostKeyCheck: true): anyone on the path can impersonate the RDS and read its traffic. Pin the key: rds-agent keyscan ${this.address()}`,
         );
       }
@@ -488,7 +489,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
   private hostKeyMismatch(expected: string[], presented: { type: string; fingerprint: string }, cause: unknown): TransportError {
     const target = this.context.target;
     this.context.logger.error(
-      { event: 'security', target, expected, presented: presented.fingerprint, keyType: presented.type, known_hosts_name: knownHostsName(this.config.host, this.config.port) },
+      { event: LogEvent.hostKeyMismatch, expected, presented: presented.fingerprint, keyType: presented.type, known_hosts_name: knownHostsName(this.config.host, this.config.port) },
       `host key mismatch for ${target}: the server presented ${presented.type} ${presented.fingerprint}, which is not pinned; not connecting (possible man-in-the-middle, or the RDS key changed)`,
     );
     return new TransportError(
@@ -510,7 +511,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
       try {
         listener(err);
       } catch (e) {
-        this.context.logger.error({ target: this.context.target, err: e }, 'onLost listener threw');
+        this.context.logger.error({ err: e }, 'onLost listener threw');
       }
     }
   }
@@ -554,7 +555,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
         if (refusal === 'dead' || (refusal === 'closing' && closingRetries >= CLOSING_RETRIES)) throw err;
         if (refusal === 'closing') settleMs = CLOSING_RETRY_MS << closingRetries++;
         this.context.logger.debug(
-          { target: this.context.target, channels: conn.gate.open, limit: conn.gate.limit, kind, refusal },
+          { channels: conn.gate.open, limit: conn.gate.limit, kind, refusal },
           refusal === 'limit'
             ? 'the device refused a channel while others were open: waiting for one (its session limit)'
             : 'the device refused a channel right after one of ours closed: trying again once it has closed it',
@@ -624,7 +625,7 @@ export class RdsSshTransport implements Transport, CommandRunner, TransportDescr
         this.keepaliveSupported = ping.answered();
         if (!ping.answered()) {
           this.context.logger.warn(
-            { target: this.context.target, probe_mode: 'command' },
+            { probe_mode: 'command' },
             'the RDS does not answer keepalive@openssh.com: every probe runs a command instead',
           );
         }

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { ErrorCode, TransportError, type Logger } from '@rds-agent/core';
+import { ErrorCode, LogEvent, TransportError, type Logger } from '@rds-agent/core';
 
 /**
  * Reads a secret file (key, password, passphrase) fresh on every connect so that rotation needs no
@@ -9,10 +9,8 @@ import { ErrorCode, TransportError, type Logger } from '@rds-agent/core';
 export class SecretFiles {
   private readonly warned = new Set<string>();
 
-  constructor(
-    private readonly logger: Logger,
-    private readonly target: string,
-  ) {}
+  /** `logger` is the target's (bound to it). */
+  constructor(private readonly logger: Logger) {}
 
   async read(key: string, path: string): Promise<Buffer> {
     try {
@@ -20,7 +18,7 @@ export class SecretFiles {
       if ((st.mode & 0o077) !== 0 && !this.warned.has(path)) {
         this.warned.add(path);
         this.logger.warn(
-          { target: this.target, key, file: path, mode: (st.mode & 0o777).toString(8) },
+          { event: LogEvent.credentialFileReadable, key, file: path, mode: (st.mode & 0o777).toString(8) },
           `secret file ${path} (${key}) is readable by group or others: chmod 600 it`,
         );
       }
