@@ -179,3 +179,19 @@ test('slices: cut at line ends, between items only in items mode; joined they gi
   );
   assert.equal(parsePrintDetail(wrapped)[0]!.properties['model'], 'x'.repeat(40_000));
 });
+
+test('slices: an item longer than any real one is cut, so no piece holds the event loop for long', async () => {
+  const { slices, MAX_ITEM_SPAN_CHARS } = await import('./slices.js');
+  // 2 MiB of one item, one character per line: the worst case of the parser bench.
+  const monster = ` 0 B type=file slot=a model="${'x\r\n'.repeat(700_000)}"\r\n 1 B type=file slot=after\r\n`;
+  const pieces = slices(monster, 'items');
+  assert.ok(pieces.length >= 4, `${pieces.length} pieces`);
+  assert.equal(pieces.join(''), monster);
+  for (const p of pieces) assert.ok(p.length <= MAX_ITEM_SPAN_CHARS + 64, `a piece of ${p.length} chars`);
+  // Parsed piece by piece nothing throws, and the item after the monster is still read whole.
+  const items = pieces.flatMap((p) => parsePrintDetail(p));
+  assert.deepEqual(items.at(-1)!.properties, { type: 'file', slot: 'after' });
+  // Up to the bound an item stays whole (the test above keeps a 360 KB wrapped one).
+  const big = ` 0 B type=file model="${'x\r\n      '.repeat(40_000)}"\r\n`;
+  assert.deepEqual(slices(big, 'items'), [big]);
+});
