@@ -16,7 +16,7 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, platform, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { MetricsHub, StatusStore, SystemClock, silentLogger } from '@rds-agent/core';
+import { MetricsHub, StatusStore, SystemClock, silentLogger } from '@rds-agent/core/host';
 import { PrometheusExporter, hashPassword } from '@rds-agent/exporter-prometheus';
 
 const args = process.argv.slice(2);
@@ -89,7 +89,7 @@ function child(role, childArgs) {
 
 // --- the run -------------------------------------------------------------------------------------
 const QUICK = args.includes('--quick');
-const PHASE_MS = QUICK ? 4_000 : 15_000;
+const PHASE_MS = QUICK ? 4_000 : 6_000;
 const CLIENTS = 50;
 const TARGETS = 100;
 

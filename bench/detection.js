@@ -22,8 +22,8 @@ import { fmt, max, median, sleep, until } from './support/stats.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const FAULTS = [
-  { name: 'kill', label: 'session processes killed (SIGKILL)', trials: args.quick ? 1 : 3, waitMs: 10_000, apply: (sshd, pids) => signal(pids, 'SIGKILL') },
-  { name: 'stop', label: 'session processes stopped (SIGSTOP): hung peer', trials: args.quick ? 1 : 2, waitMs: 24_000, apply: (sshd, pids) => signal(pids, 'SIGSTOP') },
+  { name: 'kill', label: 'session processes killed (SIGKILL)', trials: args.quick ? 1 : 2, waitMs: 10_000, apply: (sshd, pids) => signal(pids, 'SIGKILL') },
+  { name: 'stop', label: 'session processes stopped (SIGSTOP): hung peer', trials: 1, waitMs: 24_000, apply: (sshd, pids) => signal(pids, 'SIGSTOP') },
   { name: 'priv', label: '`[priv]` monitor killed only', trials: args.quick ? 1 : 2, waitMs: 9_000, apply: (sshd, pids, procs) => signal(procs.filter((p) => p.kind === 'priv').map((p) => p.pid), 'SIGKILL') },
 ];
 const DETECTORS = ['agent', 'bare exec', 'bare keepalive'];

@@ -52,15 +52,15 @@ const { values: args } = parseArgs({
 const QUICK = args.quick;
 const N = Number(args.targets);
 const D = {
-  settleMs: QUICK ? 5_000 : 10_000,
-  steadyMs: QUICK ? 10_000 : 20_000,
-  scrapeMs: QUICK ? 5_000 : 10_000,
-  bareSteadyMs: QUICK ? 8_000 : 15_000,
-  saturatedMs: (Number(args.saturated ?? (QUICK ? 30 : 60)) || 0) * 1000,
-  flappingMs: (Number(args.flapping ?? (QUICK ? 30 : 60)) || 0) * 1000,
+  settleMs: QUICK ? 5_000 : 5_000,
+  steadyMs: QUICK ? 8_000 : 10_000,
+  scrapeMs: QUICK ? 4_000 : 5_000,
+  bareSteadyMs: QUICK ? 6_000 : 8_000,
+  saturatedMs: (Number(args.saturated ?? (QUICK ? 20 : 30)) || 0) * 1000,
+  flappingMs: (Number(args.flapping ?? (QUICK ? 20 : 30)) || 0) * 1000,
   flapPeriodMs: 10_000,
-  bareLoadedStartMs: QUICK ? 20_000 : 30_000,
-  minWindowMs: QUICK ? 10_000 : 20_000,
+  bareLoadedStartMs: QUICK ? 20_000 : 20_000,
+  minWindowMs: QUICK ? 10_000 : 10_000,
 };
 const all = [...Array(N).keys()];
 const flappingSet = all.filter((i) => i % 3 === 2);

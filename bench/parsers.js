@@ -12,7 +12,7 @@ import { cpus, loadavg, platform, release } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { SystemClock, silentLogger } from '@rds-agent/core';
+import { SystemClock, silentLogger } from '@rds-agent/core/host';
 import {
   createRouterOsInputs,
   INPUT_DEFAULTS,

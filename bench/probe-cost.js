@@ -37,8 +37,8 @@ const { values: args } = parseArgs({
 });
 const QUICK = args.quick;
 const T = Number(args.targets);
-const WINDOW_MS = QUICK ? 5_000 : 10_000;
-const SSHD_WINDOW_MS = QUICK ? 5_000 : 10_000;
+const WINDOW_MS = QUICK ? 4_000 : 5_000;
+const SSHD_WINDOW_MS = QUICK ? 4_000 : 5_000;
 const NEVER = '24h';
 
 const MODES = {
