@@ -1,20 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import { isKeyProblem, PrivateKeyCache } from './private-keys.js';
 
 const { utils } = ssh2;
 
-// Few bcrypt rounds: the tests judge parsing, not the KDF's cost.
-const encrypted = Buffer.from(utils.generateKeyPairSync('ed25519', { passphrase: 'right', rounds: 2, cipher: 'aes256-ctr' }).private);
+// A fixed encrypted key (ssh-keygen, passphrase in testdata/passphrase): a key ssh2 generates with
+// a passphrase in the test itself once failed to parse back in CI, and the tests judge parsing.
+const testdata = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url)));
+const encrypted = testdata('id_ed25519_encrypted');
+const RIGHT = testdata('passphrase').toString('utf8').trim();
 const plain = Buffer.from(utils.generateKeyPairSync('ed25519').private);
 
 test('a key is parsed once per content and passphrase; a changed file is parsed again', () => {
   const cache = new PrivateKeyCache();
-  const first = cache.parse(encrypted, 'right', '/k');
+  const first = cache.parse(encrypted, RIGHT, '/k');
   assert.ok(!isKeyProblem(first) && first.isPrivateKey());
-  assert.equal(cache.parse(Buffer.from(encrypted), 'right', '/k'), first, 'same bytes: the parsed key, not a new decryption');
+  assert.equal(cache.parse(Buffer.from(encrypted), RIGHT, '/k'), first, 'same bytes: the parsed key, not a new decryption');
   assert.equal(cache.size, 1);
   const rotated = cache.parse(plain, undefined, '/k');
   assert.notEqual(rotated, first);
