@@ -18,6 +18,7 @@ import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
+import { LogEvent } from '@rds-agent/core';
 import { REPO_ROOT, tempDir } from '../support/agent-cli.js';
 import {
   FAULT_SETTINGS,
@@ -453,7 +454,7 @@ test('host key changed: connect errors (host-key-mismatch) and a security log li
   const reason = documented('host key changed', 'connect');
   assert.deepEqual(Object.keys(seen.connectErrors), [reason]);
   assertDownBecause(seen.status, reason);
-  assert.ok(a.process.logs.some((l) => l['event'] === 'security' && l.target === TARGET), 'a security event is logged');
+  assert.ok(a.process.logs.some((l) => l['event'] === LogEvent.hostKeyMismatch && l.target === TARGET), 'the host-key-mismatch security event is logged');
   assert.doesNotMatch(readFileSync(sshd.logFile, 'utf8').slice(logFrom), /Accepted publickey/, 'the agent never authenticated to the impostor');
 
   await sshd.restoreHostKey();
