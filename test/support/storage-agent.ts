@@ -7,7 +7,7 @@
  * otel exporter pushes (decoded by {@link OtlpReceiver}), and `/status`.
  */
 import 'reflect-metadata';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTIN_PLUGINS, VERSION } from '@rds-agent/agent';
@@ -16,6 +16,7 @@ import { Agent, createLogger, type MonitorEvent, type TelemetryEvent } from '@rd
 import { FakeClock, loadTestConfig, waitForCondition } from '@rds-agent/core/testing';
 import { INPUT_NAMES } from '@rds-agent/rds-ssh-plugin';
 import { startRdsSimulator, type DeviceOptions, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
+import { simTarget, writeClientKey } from './agent-cli.js';
 import { attributesOf, metricsOf, OtlpReceiver, valueOf, type OtlpMetric, type ReceivedExport } from './otlp-receiver.js';
 
 /** One expected series: metric (Prometheus name), labels besides `target`, value (`undefined`: absent). */
@@ -94,19 +95,7 @@ export class StorageAgent {
     const inputs = INPUT_NAMES.map((n) => `        ${n}: { interval: ${seconds}, timeout: 5s }`).join('\n');
     let targets = '';
     for (const [name, sim] of this.sims) {
-      const keyFile = join(this.dir, `${name}.key`);
-      await writeFile(keyFile, sim.clientPrivateKey ?? '', { mode: 0o600 });
-      targets += `  - name: ${name}
-    transport: rds-ssh
-    options:
-      host: 127.0.0.1
-      port: ${sim.port}
-      username: ${sim.username}
-      privateKeyFile: ${JSON.stringify(keyFile)}
-      hostKeyFingerprints: [${JSON.stringify(sim.hostKeyFingerprint)}]
-      inputs:
-${inputs}
-`;
+      targets += simTarget(name, sim, await writeClientKey(this.dir, name, sim), `      inputs:\n${inputs}\n`);
     }
     // Probes every hour (of fake time): only telemetry talks to the device, and a loss would show as a new connection.
     const yaml = `logLevel: debug
