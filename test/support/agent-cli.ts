@@ -7,9 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ssh2 from 'ssh2';
 import { LogLineError, parseJsonLogLine } from '@rds-agent/core/testing';
-import type { RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
+import { generateKeyPair, type RdsSimulator } from '@rds-agent/rds-ssh-plugin/testing';
 
 /** The built CLI entry (`test/dist/support/` -> repo root). */
 export const CLI_PATH = fileURLToPath(new URL('../../../packages/agent/dist/cli/main.js', import.meta.url));
@@ -231,7 +230,7 @@ export async function writeClientKey(dir: string, name: string, sim: RdsSimulato
 /** A fresh OpenSSH private key no device accepts: `validate` parses key files, so a placeholder fails it. */
 export async function writeUnusedKey(dir: string, name: string): Promise<string> {
   const file = join(dir, name);
-  await writeFile(file, ssh2.utils.generateKeyPairSync('ed25519').private, { mode: 0o600 });
+  await writeFile(file, generateKeyPair('ed25519').private, { mode: 0o600 });
   return file;
 }
 

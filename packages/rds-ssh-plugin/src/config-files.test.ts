@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { RDS_SSH_DEFAULTS, type RdsSshConfig } from './config.js';
 import { checkRdsSshFiles } from './config-files.js';
+import { generateKeyPair } from './testing/host-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rds-ssh-files-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ const file = (name: string, content: string | Buffer): string => {
   writeFileSync(path, content, { mode: 0o600 });
   return path;
 };
-const key = file('id', ssh2.utils.generateKeyPairSync('ed25519').private);
+const key = file('id', generateKeyPair('ed25519').private);
 const BASE: RdsSshConfig = { ...RDS_SSH_DEFAULTS, host: 'rds-1', username: 'monitor', privateKeyFile: key, hostKeyFingerprints: ['SHA256:' + 'A'.repeat(42) + 'c'] };
 
 test('a readable key, password and known_hosts entry pass', () => {

@@ -3,17 +3,15 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import ssh2 from 'ssh2';
+import { generateKeyPair } from '../testing/host-keys.js';
 import { isKeyProblem, PrivateKeyCache } from './private-keys.js';
-
-const { utils } = ssh2;
 
 // A fixed encrypted key (ssh-keygen, passphrase in testdata/passphrase): a key ssh2 generates with
 // a passphrase in the test itself once failed to parse back in CI, and the tests judge parsing.
 const testdata = (name: string): Buffer => readFileSync(fileURLToPath(new URL(`../../testdata/${name}`, import.meta.url)));
 const encrypted = testdata('id_ed25519_encrypted');
 const RIGHT = testdata('passphrase').toString('utf8').trim();
-const plain = Buffer.from(utils.generateKeyPairSync('ed25519').private);
+const plain = Buffer.from(generateKeyPair('ed25519').private);
 
 test('a key is parsed once per content and passphrase; a changed file is parsed again', () => {
   const cache = new PrivateKeyCache();
@@ -37,7 +35,7 @@ test('an encrypted key without a passphrase, or with the wrong one, names passph
 
 test('a public key, a PKCS#8 key and garbage name privateKeyFile and say what to do', () => {
   const cache = new PrivateKeyCache();
-  const pub = Buffer.from(utils.generateKeyPairSync('ed25519').public);
+  const pub = Buffer.from(generateKeyPair('ed25519').public);
   assert.match(problem(cache.parse(pub, undefined, '/k.pub')), /holds a public key \(ssh-ed25519\): name the private key file/);
   const ed = Buffer.from(generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   assert.match(problem(cache.parse(ed, undefined, '/ed.pem')), /Ed25519 key in PKCS#8 PEM, which neither ssh2 nor ssh-keygen reads: make an OpenSSH key/);
