@@ -21,6 +21,7 @@ export { STOP } from './backoff/backoff.js';
 export { applyJitter } from './backoff/jitter.js';
 export type { MetricsExporter, MetricStream, ExporterContext, ExporterDefinition } from './metrics/exporter.js';
 export type { MetricUpdate, MetricSink, Labels, HistogramState } from './metrics/metric-update.js';
+export { flatString } from './metrics/flat-string.js';
 export { installedPackageVersion, componentVersionLabel, UNKNOWN_BUILD_VALUE } from './metrics/build-info.js';
 export type { StatusReader, TargetStatus, ReadinessRule, InputStatus } from './metrics/status-store.js';
 export { HISTORY_WINDOW_MS, HISTORY_MAX_ENTRIES } from './metrics/status-store.js';

@@ -6,6 +6,7 @@ import { isTelemetryMetric } from './telemetry-metrics.js';
 import { Metrics, type MetricDef } from './catalog.js';
 import { buildInfoLabels, completeBuildInfo, type BuildInfo, type BuildInfoInput } from './build-info.js';
 import { effectiveCatalog } from './effective-catalog.js';
+import { flatString } from './flat-string.js';
 import type { Labels, MetricSink, MetricUpdate } from './metric-update.js';
 
 /** Listener for raw monitor events (the StatusStore, plugins that want more than metrics). @internal */
@@ -34,14 +35,15 @@ export class MetricsHub implements MonitorEventSink {
    * exporter that subscribes late (a config reload re-created it), so it starts with every series
    * the old one had, at the same values: no counter restarts from 0 and no series is absent.
    */
-  private readonly series = new Map<string, SeriesState>();
+  private readonly series = new Map<string, Map<string, SeriesState>>();
   private readonly knownTargets = new Set<string>();
   /** The current series of each info metric per target, keyed `<target>\0<metric name>`. */
   private readonly infoSeries = new Map<string, { readonly target: string; readonly metric: MetricDef; readonly labels: Labels }>();
-  /** The gauge series each input set in its last run, keyed `<target>\0<input>`: what its next run replaces. */
-  private readonly inputSeries = new Map<string, Map<string, { metric: MetricDef; labels: Labels }>>();
-  /** Last device total seen per telemetry counter series, per target (turns totals into increments). */
-  private readonly counterTotals = new Map<string, Map<string, number>>();
+  /**
+   * The gauge series each input set in its last run, keyed `<target>\0<input>`: what its next run
+   * replaces. The states themselves, so a series is held once however many maps name it.
+   */
+  private readonly inputSeries = new Map<string, Set<SeriesState>>();
   private readonly lastErrorLog = new Map<string, number>();
   /** The catalog exporters build their instruments from (`rds_target_info` with the declared labels). */
   readonly catalog: readonly MetricDef[];
@@ -80,7 +82,7 @@ export class MetricsHub implements MonitorEventSink {
   subscribe(name: string, sink: MetricSink): () => void {
     const sub: Subscription = { name, sink };
     this.subscriptions.push(sub);
-    for (const state of this.series.values()) this.deliver(sub, replayOf(state));
+    for (const family of this.series.values()) for (const state of family.values()) this.deliver(sub, replayOf(state));
     return () => {
       const i = this.subscriptions.indexOf(sub);
       if (i >= 0) this.subscriptions.splice(i, 1);
@@ -114,7 +116,7 @@ export class MetricsHub implements MonitorEventSink {
       }
     }
     if (event.type === 'telemetry') {
-      for (const update of this.telemetryUpdates(event)) this.publish(update);
+      for (const { update, key } of this.telemetryUpdates(event)) this.publishKeyed(update, key);
       return;
     }
     for (const update of toMetricUpdates(event, this.targetInfo)) {
@@ -125,10 +127,14 @@ export class MetricsHub implements MonitorEventSink {
 
   /** Sends an update to every sink, isolating failures. Exporters MAY publish their own self-metrics here. */
   publish(update: MetricUpdate): void {
-    this.track(update);
+    this.publishKeyed(update, undefined);
+  }
+
+  /** {@link publish} with the update's series key when the caller already built it. */
+  private publishKeyed(update: MetricUpdate, key: string | undefined): void {
+    this.track(update, key);
     if (update.op === 'forget') {
       this.knownTargets.delete(update.target);
-      this.counterTotals.delete(update.target);
       for (const key of this.inputSeries.keys()) if (key.startsWith(`${update.target}\0`)) this.inputSeries.delete(key);
       for (const [key, info] of this.infoSeries) if (info.target === update.target) this.infoSeries.delete(key);
     }
@@ -136,24 +142,18 @@ export class MetricsHub implements MonitorEventSink {
   }
 
   /** Keeps the series state a late subscriber is replayed. */
-  private track(update: MetricUpdate): void {
+  private track(update: MetricUpdate, knownKey: string | undefined): void {
     switch (update.op) {
       case 'forget':
-        for (const [key, state] of this.series) if (state.labels['target'] === update.target) this.series.delete(key);
+        for (const family of this.series.values()) for (const [key, state] of family) if (state.labels['target'] === update.target) family.delete(key);
         return;
       case 'delete':
-        this.series.delete(seriesKey(update.metric.name, update.labels));
+        this.series.get(update.metric.name)?.delete(knownKey ?? seriesKey(update.metric, update.labels));
         return;
       case 'restore':
         return;
     }
-    const key = seriesKey(update.metric.name, update.labels);
-    let state = this.series.get(key);
-    if (!state) {
-      const buckets = update.metric.buckets;
-      state = { metric: update.metric, labels: update.labels, value: 0, ...(update.op === 'observe' && buckets ? { hist: { bucketCounts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 } } : {}) };
-      this.series.set(key, state);
-    }
+    const state = this.stateOf(update.metric, update.labels, knownKey ?? seriesKey(update.metric, update.labels), update.op === 'observe');
     if (update.op === 'set') state.value = update.value;
     else if (update.op === 'add') state.value += update.value;
     else if (state.hist) {
@@ -167,13 +167,32 @@ export class MetricsHub implements MonitorEventSink {
   }
 
   /**
+   * The state of a series, made (at 0) on first sight, with flat copies of its key and label
+   * values: the labels object kept here is the one the telemetry path hands every exporter.
+   */
+  private stateOf(metric: MetricDef, labels: Labels, key: string, observed = false): SeriesState {
+    let family = this.series.get(metric.name);
+    if (!family) this.series.set(metric.name, (family = new Map()));
+    let state = family.get(key);
+    if (!state) {
+      const buckets = metric.buckets;
+      const flat: Record<string, string> = {};
+      for (const name in labels) flat[name] = flatString(labels[name]!);
+      key = flatString(key);
+      state = { key, metric, labels: flat, value: 0, ...(observed && buckets ? { hist: { bucketCounts: new Array<number>(buckets.length + 1).fill(0), sum: 0, count: 0 } } : {}) };
+      family.set(key, state);
+    }
+    return state;
+  }
+
+  /**
    * An info series (value 1, facts in its labels) is replaced, not accumulated, when a target's facts
    * change (a probe mode learned, a RouterOS upgrade): the old series is deleted before the new one is set.
    */
   private replaceInfo(target: string, next: { readonly metric: MetricDef; readonly labels: Labels }): void {
     const key = `${target}\0${next.metric.name}`;
     const previous = this.infoSeries.get(key);
-    if (previous && seriesKey(previous.metric.name, previous.labels) !== seriesKey(next.metric.name, next.labels)) {
+    if (previous && (previous.metric.name !== next.metric.name || seriesKey(previous.metric, previous.labels) !== seriesKey(next.metric, next.labels))) {
       this.publish({ op: 'delete', metric: previous.metric, labels: previous.labels });
     }
     this.infoSeries.set(key, { target, metric: next.metric, labels: next.labels });
@@ -193,26 +212,26 @@ export class MetricsHub implements MonitorEventSink {
    *   input refused itself in `rds_telemetry_errors_total{target, input, reason}`, as is a failed run;
    * - every run sets the input's duration, enabled flag and (when it read) bytes and last success.
    */
-  private telemetryUpdates(event: TelemetryEvent): MetricUpdate[] {
+  private telemetryUpdates(event: TelemetryEvent): KeyedUpdate[] {
     const { target } = event;
     const input = typeof event.input === 'string' && event.input !== '' ? event.input : 'collect';
     const own = { target, input };
-    const updates: MetricUpdate[] = [
-      { op: 'set', metric: Metrics.telemetryDuration, labels: own, value: Math.max(0, event.durationMs) / 1000 },
-      { op: 'set', metric: Metrics.telemetryInputEnabled, labels: own, value: event.outcome === 'unsupported' ? 0 : 1 },
+    const updates: KeyedUpdate[] = [
+      { update: { op: 'set', metric: Metrics.telemetryDuration, labels: own, value: Math.max(0, event.durationMs) / 1000 } },
+      { update: { op: 'set', metric: Metrics.telemetryInputEnabled, labels: own, value: event.outcome === 'unsupported' ? 0 : 1 } },
     ];
     if (typeof event.bytesRead === 'number' && Number.isFinite(event.bytesRead) && event.bytesRead >= 0) {
-      updates.push({ op: 'add', metric: Metrics.telemetryBytesRead, labels: own, value: event.bytesRead });
+      updates.push({ update: { op: 'add', metric: Metrics.telemetryBytesRead, labels: own, value: event.bytesRead } });
     }
-    const error = (reason: string, count: number): MetricUpdate => ({ op: 'add', metric: Metrics.telemetryErrors, labels: { target, input, reason }, value: count });
+    const error = (reason: string, count: number): KeyedUpdate => ({ update: { op: 'add', metric: Metrics.telemetryErrors, labels: { target, input, reason }, value: count } });
     if (event.outcome !== 'ok') {
       updates.push(error(event.reason ?? 'unknown', 1));
       // Readings go absent; facts (an info series: RouterOS version, a drive's serial) stay until a run that reads replaces them.
-      const facts = new Map([...(this.inputSeries.get(`${target}\0${input}`) ?? [])].filter(([, s]) => isInfoMetric(s.metric)));
+      const facts = new Set([...(this.inputSeries.get(`${target}\0${input}`) ?? [])].filter((s) => isInfoMetric(s.metric)));
       updates.push(...this.replaceInputSeries(target, input, facts));
       return updates;
     }
-    const gauges = new Map<string, { metric: MetricDef; labels: Labels }>();
+    const gauges = new Set<SeriesState>();
     const dropped: string[] = [];
     // Samples come from third-party transports: checked, not trusted.
     for (const sample of event.samples as readonly (TelemetrySample | undefined)[]) {
@@ -224,16 +243,15 @@ export class MetricsHub implements MonitorEventSink {
         dropped.push(String(id));
         continue;
       }
+      const key = seriesKey(metric, labels);
+      const state = this.stateOf(metric, labels, key);
       if (metric.kind === 'counter') {
-        let totals = this.counterTotals.get(target);
-        if (!totals) this.counterTotals.set(target, (totals = new Map()));
-        const key = seriesKey(metric.name, labels);
-        const last = totals.get(key);
-        totals.set(key, value);
-        updates.push({ op: 'add', metric, labels, value: last === undefined || value < last ? value : value - last });
+        const last = state.deviceTotal;
+        state.deviceTotal = value;
+        updates.push({ update: { op: 'add', metric, labels: state.labels, value: last === undefined || value < last ? value : value - last }, key });
       } else {
-        gauges.set(seriesKey(metric.name, labels), { metric, labels });
-        updates.push({ op: 'set', metric, labels, value });
+        gauges.add(state);
+        updates.push({ update: { op: 'set', metric, labels: state.labels, value }, key });
       }
     }
     // Deletions of what this run no longer reports come before nothing else depends on them.
@@ -245,18 +263,22 @@ export class MetricsHub implements MonitorEventSink {
       updates.push(error('invalid-sample', dropped.length));
       this.logThrottled(`telemetry:${target}`, new Error(`metrics: ${dropped.join(', ')}`), 'invalid telemetry samples dropped (not a device metric, wrong labels, or a bad value)');
     }
-    updates.push({ op: 'set', metric: Metrics.telemetryLastSuccess, labels: own, value: event.at / 1000 });
+    updates.push({ update: { op: 'set', metric: Metrics.telemetryLastSuccess, labels: own, value: event.at / 1000 } });
     return updates;
   }
 
-  /** Deletes the gauge series an input set last time and not in `current`; remembers `current`. */
-  private replaceInputSeries(target: string, input: string, current: Map<string, { metric: MetricDef; labels: Labels }>): MetricUpdate[] {
+  /**
+   * Deletes the gauge series an input set last time and not in `current`; remembers `current`. A
+   * state no longer the hub's own for its series (deleted since, or made anew) is not deleted again.
+   */
+  private replaceInputSeries(target: string, input: string, current: Set<SeriesState>): KeyedUpdate[] {
     const key = `${target}\0${input}`;
     const previous = this.inputSeries.get(key);
     this.inputSeries.set(key, current);
-    const deletes: MetricUpdate[] = [];
-    for (const [series, { metric, labels }] of previous ?? []) {
-      if (!current.has(series)) deletes.push({ op: 'delete', metric, labels });
+    const deletes: KeyedUpdate[] = [];
+    for (const state of previous ?? []) {
+      if (current.has(state) || this.series.get(state.metric.name)?.get(state.key) !== state) continue;
+      deletes.push({ update: { op: 'delete', metric: state.metric, labels: state.labels }, key: state.key });
     }
     return deletes;
   }
@@ -288,11 +310,21 @@ export class MetricsHub implements MonitorEventSink {
 }
 
 interface SeriesState {
+  /** Its key in its metric's series map. */
+  readonly key: string;
   readonly metric: MetricDef;
   readonly labels: Labels;
   /** Gauge value or counter total. */
   value: number;
   hist?: { bucketCounts: number[]; sum: number; count: number };
+  /** A telemetry counter: the device's last cumulative total (turns totals into increments). */
+  deviceTotal?: number;
+}
+
+/** An update the hub maps itself, with its series key when it already built it. */
+interface KeyedUpdate {
+  readonly update: MetricUpdate;
+  readonly key?: string;
 }
 
 /** What brings a fresh exporter to a series' current state. */
@@ -322,11 +354,21 @@ function sampleLabels(metric: MetricDef, target: string, own: Readonly<Record<st
   return { target, ...given };
 }
 
-function seriesKey(name: string, labels: Labels): string {
-  const parts = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}=${labels[k]}`);
-  return `${name}{${parts.join(',')}}`;
+/**
+ * A series' identity within its metric: the label values in the definition's order, each followed
+ * by NUL (short: the hub keeps one per series). Labels the definition does not list (exporters
+ * refuse such a series) make the key spell every `name=value`, so no two label sets share one.
+ */
+function seriesKey(metric: MetricDef, labels: Labels): string {
+  const values: string[] = [];
+  for (const name of metric.labels) {
+    const value = labels[name];
+    values.push(value === undefined ? '\u0001' : value);
+  }
+  const extra = Object.keys(labels).filter((k) => !metric.labels.includes(k));
+  if (extra.length > 0) for (const k of extra.sort()) values.push(`${k}=${labels[k]}`);
+  values.push('');
+  return values.join('\u0000');
 }
 
 /**

@@ -1,8 +1,8 @@
 import { formatValue } from './exposition-text.js';
 
 /**
- * Appends exposition bytes to a growable buffer: pre-encoded pieces (a series' label bytes, a
- * family's bucket prefixes) are copied, numbers are written digit by digit. Writing bytes straight
+ * Appends exposition bytes to a growable buffer: pre-encoded pieces (a family's bucket prefixes,
+ * a series' head as text) are copied, numbers are written digit by digit. Writing bytes straight
  * to the output (as VictoriaMetrics' `metrics` package does) avoids building and then encoding a
  * string for every sample line.
  */
@@ -24,6 +24,15 @@ export class ByteWriter {
     this.reserve(src.length);
     this.buf.set(src, this.length);
     this.length += src.length;
+  }
+
+  /**
+   * A series' head (`name{labels} `), kept as a flat string: a Buffer per series cost twice its
+   * bytes in object overhead, and encoding ~100 ASCII bytes is cheap next to rendering the line.
+   */
+  text(src: string): void {
+    this.reserve(src.length * 3);
+    this.length += this.buf.write(src, this.length, 'utf8');
   }
 
   /** A sample value: integers digit by digit, anything else as JavaScript prints it (`+Inf`, `-Inf`, `NaN`). */

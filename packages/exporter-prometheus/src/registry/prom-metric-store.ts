@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, yieldToEventLoop, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
+import { METRIC_CATALOG, flatString, yieldToEventLoop, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ByteWriter } from './byte-writer.js';
 import { formatValue, labelText, openMetricsFamilyName, openMetricsHeader, textHeader } from './exposition-text.js';
@@ -33,12 +33,10 @@ type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
 interface Series {
   readonly labels: Labels;
   readonly target: string | undefined;
-  /** `k="v",...` without braces. */
-  readonly labelText: string;
-  /** Gauge or counter: `name{labels} `. Histogram: `,labels} ` (after a bucket's `le`). Encoded once. */
-  readonly head: Buffer;
+  /** Gauge or counter: `name{labels} `. Histogram: `,labels} ` (after a bucket's `le`). Built once, flat. */
+  readonly head: string;
   /** Histogram: `{labels} ` (after `_sum`/`_count`). */
-  readonly tail: Buffer | undefined;
+  readonly tail: string | undefined;
   /** Gauge or counter value. */
   value: number;
   /** Histogram: observations per bucket (not cumulative), sum, count. */
@@ -134,7 +132,12 @@ export class PromMetricStore implements MetricSink {
   /** Where changed series are written while their block is rebuilt. */
   private readonly writer = new ByteWriter();
   private readonly inFlight: Partial<Record<ExpositionFormat, Promise<{ readonly version: number; readonly pieces: readonly ExpositionPiece[] }>>> = {};
-  private readonly bodies: Partial<Record<`${ExpositionFormat}:${'identity' | 'gzip'}`, { readonly version: number; readonly body: Buffer } | Promise<Buffer>>> = {};
+  /**
+   * The last body per format and encoding. An uncompressed one (the whole page, ~60 KB per target)
+   * is held weakly: reused while a response or a caller still has it, left to the GC otherwise,
+   * since Prometheus asks for gzip and a running agent's page changes between scrapes anyway.
+   */
+  private readonly bodies: Partial<Record<`${ExpositionFormat}:${'identity' | 'gzip'}`, { readonly version: number; readonly body: Buffer | WeakRef<Buffer> } | Promise<Buffer>>> = {};
 
   constructor(options: PromMetricStoreOptions = {}) {
     this.prefix = options.prefix ?? '';
@@ -255,13 +258,16 @@ export class PromMetricStore implements MetricSink {
     const key = `${format}:${encoding}` as const;
     const cached = this.bodies[key];
     if (cached instanceof Promise) return cached;
-    if (cached && !this.processRegistry && cached.version === this.version) return Promise.resolve(cached.body);
+    if (cached && !this.processRegistry && cached.version === this.version) {
+      const body = cached.body instanceof WeakRef ? cached.body.deref() : cached.body;
+      if (body) return Promise.resolve(body);
+    }
     const building = (async () => {
       try {
         const { version, pieces } = await this.pieces(format);
         if (encoding === 'gzip') await this.compress(pieces);
         const body = assemble(pieces);
-        this.bodies[key] = { version, body };
+        this.bodies[key] = { version, body: encoding === 'identity' ? new WeakRef(body) : body };
         return body;
       } catch (err) {
         delete this.bodies[key];
@@ -377,7 +383,8 @@ export class PromMetricStore implements MetricSink {
     const sample = `${openMetricsFamilyName(family.name, family.def)}_total`;
     const writer = new ByteWriter(4096);
     for (const series of block.series) {
-      this.writeSeries(family, series, Buffer.from(`${sample}${series.labelText === '' ? '' : `{${series.labelText}}`} `, 'utf8'), writer);
+      const text = labelText(series.labels);
+      this.writeSeries(family, series, `${sample}${text === '' ? '' : `{${text}}`} `, writer);
     }
     const bytes = Buffer.allocUnsafe(writer.length);
     writer.copyOut(bytes, 0, 0, writer.length);
@@ -385,10 +392,10 @@ export class PromMetricStore implements MetricSink {
   }
 
   /** Writes a series' sample lines; `head` is `name{labels} ` for a gauge or counter. */
-  private writeSeries(family: Family, series: Series, head: Buffer, w: ByteWriter): void {
+  private writeSeries(family: Family, series: Series, head: string, w: ByteWriter): void {
     const buckets = series.buckets;
     if (!buckets) {
-      w.bytes(head);
+      w.text(head);
       w.value(series.value);
       w.newline();
       return;
@@ -397,20 +404,20 @@ export class PromMetricStore implements MetricSink {
     for (let i = 0; i < buckets.length; i++) {
       cumulative += buckets[i]!;
       w.bytes(family.bucketPrefixes[i]!);
-      w.bytes(series.head);
+      w.text(series.head);
       w.value(cumulative);
       w.newline();
     }
     w.bytes(family.bucketPrefixes[buckets.length]!);
-    w.bytes(series.head);
+    w.text(series.head);
     w.value(series.count);
     w.newline();
     w.bytes(family.sumName);
-    w.bytes(series.tail!);
+    w.text(series.tail!);
     w.value(series.sum);
     w.newline();
     w.bytes(family.countName);
-    w.bytes(series.tail!);
+    w.text(series.tail!);
     w.value(series.count);
     w.newline();
   }
@@ -448,9 +455,8 @@ export class PromMetricStore implements MetricSink {
     const series: Series = {
       labels,
       target,
-      labelText: text,
-      head: Buffer.from(histogram ? `${text === '' ? '' : ','}${text}} ` : `${family.name}${text === '' ? '' : `{${text}}`} `, 'utf8'),
-      tail: histogram ? Buffer.from(text === '' ? ' ' : `{${text}} `, 'utf8') : undefined,
+      head: flatString(histogram ? `${text === '' ? '' : ','}${text}} ` : `${family.name}${text === '' ? '' : `{${text}}`} `),
+      tail: histogram ? flatString(text === '' ? ' ' : `{${text}} `) : undefined,
       value: 0,
       buckets: histogram ? new Array<number>((family.def.buckets ?? DEFAULT_BUCKETS).length).fill(0) : undefined,
       sum: 0,
@@ -462,7 +468,7 @@ export class PromMetricStore implements MetricSink {
     };
     block.series.push(series);
     block.piece = undefined;
-    family.series.set(key, series);
+    family.series.set(flatString(key), series);
     if (target !== undefined) {
       let own = family.byTarget.get(target);
       if (!own) family.byTarget.set(target, (own = new Set()));
@@ -561,18 +567,20 @@ function restoreHistogram(metric: Histogram<string>, def: MetricDef, labels: Lab
 /** prom-client's default buckets, for a histogram defined without its own. */
 const DEFAULT_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** A series' identity within its family: its values in the definition's label order. */
+/**
+ * A series' identity within its family: its values in the definition's label order, each followed
+ * by NUL (a missing one is U+0001). Built by `join` so the key the map keeps is one flat string,
+ * not a tree of cons strings.
+ */
 function seriesKey(def: MetricDef, labels: Labels): string {
   if (def.labels.length === 1) {
     const v = labels[def.labels[0]!];
     return v === undefined ? '\u0001' : v;
   }
-  let key = '';
-  for (const name of def.labels) {
-    const v = labels[name];
-    key += `${v === undefined ? '\u0001' : v}\u0000`;
-  }
-  return key;
+  const values: string[] = [];
+  for (const name of def.labels) values.push(labels[name] ?? '\u0001');
+  values.push('');
+  return values.join('\u0000');
 }
 
 /** prom-client's typings declare `type` as a numeric enum; at run time it is the string (`counter`, ...). */
