@@ -361,12 +361,18 @@ function sampleLabels(metric: MetricDef, target: string, own: Readonly<Record<st
  */
 function seriesKey(metric: MetricDef, labels: Labels): string {
   const values: string[] = [];
+  let listed = 0;
   for (const name of metric.labels) {
     const value = labels[name];
+    if (value !== undefined) listed++;
     values.push(value === undefined ? '\u0001' : value);
   }
-  const extra = Object.keys(labels).filter((k) => !metric.labels.includes(k));
-  if (extra.length > 0) for (const k of extra.sort()) values.push(`${k}=${labels[k]}`);
+  let given = 0;
+  for (const name in labels) if (labels[name] !== undefined) given++;
+  if (given !== listed) {
+    const extra = Object.keys(labels).filter((k) => !metric.labels.includes(k));
+    for (const k of extra.sort()) values.push(`${k}=${labels[k]}`);
+  }
   values.push('');
   return values.join('\u0000');
 }

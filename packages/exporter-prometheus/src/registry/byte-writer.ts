@@ -46,6 +46,13 @@ export class ByteWriter {
     this.buf[this.length++] = 0x0a;
   }
 
+  /** Appends `src[from, to)`. */
+  copyFrom(src: Buffer, from: number, to: number): void {
+    this.reserve(to - from);
+    src.copy(this.buf, this.length, from, to);
+    this.length += to - from;
+  }
+
   /** Copies `[from, to)` of what was written into `target` at `at`. */
   copyOut(target: Buffer, at: number, from: number, to: number): void {
     this.buf.copy(target, at, from, to);

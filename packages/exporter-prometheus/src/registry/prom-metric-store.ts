@@ -33,8 +33,13 @@ type PromMetric = Counter<string> | Gauge<string> | Histogram<string>;
 interface Series {
   readonly labels: Labels;
   readonly target: string | undefined;
-  /** Gauge or counter: `name{labels} `. Histogram: `,labels} ` (after a bucket's `le`). Built once, flat. */
-  readonly head: string;
+  /**
+   * Gauge or counter: `name{labels} `, until its line is first rendered: from then on the line's
+   * first `headBytes` bytes in its block are the head, copied from there (not kept twice).
+   * Histogram: `,labels} ` (after a bucket's `le`), kept. Built once, flat.
+   */
+  head: string | undefined;
+  headBytes: number;
   /** Histogram: `{labels} ` (after `_sum`/`_count`). */
   readonly tail: string | undefined;
   /** Gauge or counter value. */
@@ -353,7 +358,17 @@ export class PromMetricStore implements MetricSink {
     for (const series of block.series) {
       if (series.dirty || !previous) {
         const from = writer.length;
-        this.writeSeries(family, series, series.head, writer);
+        if (series.buckets) this.writeSeries(family, series, series.head!, writer);
+        else {
+          if (series.head === undefined && previous) writer.copyFrom(previous, series.start, series.start + series.headBytes);
+          else {
+            writer.text(series.head ?? headOf(family, series.labels));
+            series.headBytes = writer.length - from;
+            series.head = undefined;
+          }
+          writer.value(series.value);
+          writer.newline();
+        }
         this.stats.seriesRendered++;
         writtenAt.push(from);
         series.length = writer.length - from;
@@ -404,12 +419,12 @@ export class PromMetricStore implements MetricSink {
     for (let i = 0; i < buckets.length; i++) {
       cumulative += buckets[i]!;
       w.bytes(family.bucketPrefixes[i]!);
-      w.text(series.head);
+      w.text(head);
       w.value(cumulative);
       w.newline();
     }
     w.bytes(family.bucketPrefixes[buckets.length]!);
-    w.text(series.head);
+    w.text(head);
     w.value(series.count);
     w.newline();
     w.bytes(family.sumName);
@@ -455,7 +470,8 @@ export class PromMetricStore implements MetricSink {
     const series: Series = {
       labels,
       target,
-      head: flatString(histogram ? `${text === '' ? '' : ','}${text}} ` : `${family.name}${text === '' ? '' : `{${text}}`} `),
+      head: flatString(histogram ? `${text === '' ? '' : ','}${text}} ` : headOf(family, labels, text)),
+      headBytes: 0,
       tail: histogram ? flatString(text === '' ? ' ' : `{${text}} `) : undefined,
       value: 0,
       buckets: histogram ? new Array<number>((family.def.buckets ?? DEFAULT_BUCKETS).length).fill(0) : undefined,
@@ -537,6 +553,11 @@ export class PromMetricStore implements MetricSink {
     if (def.labels.length === 0) this.addSeries(family, seriesKey(def, {}), {});
     return family;
   }
+}
+
+/** A gauge or counter series' `name{labels} `. */
+function headOf(family: Family, labels: Labels, text = labelText(labels)): string {
+  return `${family.name}${text === '' ? '' : `{${text}}`} `;
 }
 
 /** What prom-client 15 keeps per histogram series (not part of its typings; the version is pinned). */
