@@ -10,6 +10,8 @@ import { abortedError } from './link-signals.js';
 export class Semaphore {
   private available: number;
   private readonly waiters: { resolve: () => void; reject: (err: Error) => void; cleanup: () => void }[] = [];
+  /** Callers of {@link whenNoneWaiting}, told once the queue is empty. */
+  private readonly idleWatchers = new Set<() => void>();
 
   constructor(readonly size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`semaphore size must be a whole number >= 1: ${size}`);
@@ -43,6 +45,7 @@ export class Semaphore {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
         waiter.reject(abortedError(signal!, 'wait for a free slot'));
+        this.notifyIfNoneWaiting();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
@@ -52,6 +55,30 @@ export class Semaphore {
   /** Rejects every waiter. Slots already held are released by their owners. */
   drain(err: Error): void {
     for (const w of this.waiters.splice(0)) w.reject(err);
+    this.notifyIfNoneWaiting();
+  }
+
+  /**
+   * Resolves once no caller waits for a slot (at once when none does): lets lower-priority work
+   * give way while there is a queue, e.g. telemetry while handshakes queue at start-up. Rejects
+   * with the signal's reason when `signal` aborts first.
+   */
+  whenNoneWaiting(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(abortedError(signal, 'wait for an empty queue'));
+    if (this.waiters.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.idleWatchers.delete(done);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        this.idleWatchers.delete(done);
+        reject(abortedError(signal!, 'wait for an empty queue'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.idleWatchers.add(done);
+    });
   }
 
   /** Waiters queued now. */
@@ -64,6 +91,11 @@ export class Semaphore {
     return this.size - this.available;
   }
 
+  private notifyIfNoneWaiting(): void {
+    if (this.waiters.length > 0 || this.idleWatchers.size === 0) return;
+    for (const done of [...this.idleWatchers]) done();
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {
@@ -72,6 +104,7 @@ export class Semaphore {
       const next = this.waiters.shift();
       if (next) next.resolve();
       else this.available++;
+      this.notifyIfNoneWaiting();
     };
   }
 }

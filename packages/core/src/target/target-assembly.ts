@@ -84,6 +84,8 @@ export function assembleTarget(root: DependencyContainer, config: TargetConfig, 
         logger: c.resolve(TargetScope.Logger).child({ component: 'telemetry' }),
         intervalMs: config.monitor.telemetryInterval,
         timeoutMs: config.monitor.telemetryTimeout,
+        ...(c.isRegistered(AgentScope.ConnectGate, true) ? { connectGate: c.resolve(AgentScope.ConnectGate) } : {}),
+        random: c.resolve(AgentScope.Random),
       });
     }),
   });

@@ -14,7 +14,8 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { FakeTransport } from '../testing/fake-transport.js';
 import { FixedRandom } from '../testing/fixed-random.js';
 import { RecordingExporter } from '../testing/recording-exporter.js';
-import { TelemetryCollector } from './telemetry-collector.js';
+import { Semaphore } from '../signals/semaphore.js';
+import { HERD_SPREAD_MS, TelemetryCollector } from './telemetry-collector.js';
 import type { TelemetrySample } from '../transport/telemetry-source.js';
 
 const T = 'rds1';
@@ -26,7 +27,7 @@ const SAMPLES: TelemetrySample[] = [
 ];
 
 /** A started monitor + collector on a FakeClock at t = 0, FakeTransport, hub + recorder; probes kept out of the way. */
-function setup(o: { intervalMs?: number; timeoutMs?: number; start?: boolean } = {}) {
+function setup(o: { intervalMs?: number; timeoutMs?: number; start?: boolean; connectGate?: Semaphore } = {}) {
   const clock = new FakeClock();
   const transport = new FakeTransport();
   transport.setTelemetry(SAMPLES);
@@ -52,6 +53,8 @@ function setup(o: { intervalMs?: number; timeoutMs?: number; start?: boolean } =
     logger: silentLogger(),
     intervalMs: o.intervalMs ?? INTERVAL,
     timeoutMs: o.timeoutMs ?? TIMEOUT,
+    ...(o.connectGate ? { connectGate: o.connectGate } : {}),
+    random,
   });
   if (o.start !== false) {
     monitor.start();
@@ -201,6 +204,63 @@ describe('TelemetryCollector', () => {
     assert.equal(r.rec.value(Metrics.disconnects, { target: T, reason: 'network' }), 1);
     await r.collector.stop();
     await r.monitor.stop();
+  });
+
+  it('gives way while handshakes queue at the connect gate, then starts at a random point of the spread', async () => {
+    const gate = new Semaphore(1);
+    const release = await gate.acquire();
+    const queued = gate.acquire(); // a handshake waiting for its turn
+    const r = setup({ connectGate: gate });
+    await r.clock.tickAsync(10_000);
+    assert.equal(r.monitor.isConnected(), true);
+    assert.equal(r.transport.collectCalls, 0, 'no run while a handshake queues');
+    release();
+    (await queued)();
+    const spread = 0.5 * Math.min(INTERVAL, HERD_SPREAD_MS); // FixedRandom(0.5)
+    await r.clock.tickAsync(spread - 1);
+    assert.equal(r.transport.collectCalls, 0, 'the fleet is spread out after the queue clears');
+    await r.clock.tickAsync(1);
+    assert.equal(r.transport.collectCalls, 1);
+    await r.clock.tickAsync(INTERVAL);
+    assert.equal(r.transport.collectCalls, 2, 'then every interval, as before');
+    assert.deepEqual(
+      r.telemetry().map((e) => e.at),
+      [10_000 + spread, 10_000 + spread + INTERVAL],
+    );
+    await r.collector.stop();
+    await r.monitor.stop();
+  });
+
+  it('waits for a handshake queue at most one interval; no queue, no wait; stops promptly while waiting', async () => {
+    const gate = new Semaphore(1);
+    const release = await gate.acquire();
+    const queued = gate.acquire().catch(() => undefined);
+    const r = setup({ connectGate: gate });
+    await r.clock.tickAsync(INTERVAL + 0.5 * Math.min(INTERVAL, HERD_SPREAD_MS));
+    assert.equal(r.transport.collectCalls, 1, 'a queue that never clears delays a run by one interval and the spread, no more');
+    await r.collector.stop();
+    await r.monitor.stop();
+    gate.drain(new Error('test over'));
+    await queued;
+    release();
+
+    const idle = setup({ connectGate: new Semaphore(4) });
+    await idle.clock.tickAsync(0);
+    assert.equal(idle.transport.collectCalls, 1, 'nobody queues: the first run at connect, as without a gate');
+    await idle.collector.stop();
+    await idle.monitor.stop();
+
+    const busy = new Semaphore(1);
+    const held = await busy.acquire();
+    const waiting = busy.acquire().catch(() => undefined);
+    const s = setup({ connectGate: busy });
+    await s.clock.tickAsync(1000);
+    await s.collector.stop(); // resolves although the queue is still there
+    assert.equal(s.transport.collectCalls, 0);
+    await s.monitor.stop();
+    busy.drain(new Error('test over'));
+    await waiting;
+    held();
   });
 
   it('rejects an interval that is not > 0 (0 means: build no collector)', () => {
