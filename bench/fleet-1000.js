@@ -3,7 +3,7 @@
 // processes apart from the agent; one host key is shared so the config pins it. Every row has a
 // baseline measured in the same run:
 //
-// 1. quiet host: start-up to all connected, then steady RSS/CPU/event-loop delay, then /metrics
+// 1. quiet host: start-up to all connected, then (once every target has reported telemetry) steady RSS/CPU/event-loop delay, then /metrics
 //    under real churn (probes and telemetry updating) over one keep-alive connection with gzip.
 //    Baselines: a bare ssh2 client process opening the same 1,000 connections at once and running
 //    the same `:put 1` probe every 5 s under 3 s; a plain prom-client server holding the same series.
@@ -172,9 +172,16 @@ async function quiet(fleet) {
   const out = {};
   progress(`quiet: agent start-up with ${N} targets`);
   const { agent, row } = await agentStartup(fleet, { label: 'agent, quiet host', timeoutMs: 90_000 });
+  const connectedAt = Date.now();
   out.startAgent = row;
   try {
-    await sleep(D.settleMs);
+    // A running agent has read every device: after a start-up whose handshakes queued, first runs
+    // are spread over up to 60 s (HERD_SPREAD_MS), so the steady window starts after that.
+    await until(`${N} targets with telemetry`, async () => total(parseExposition(await agent.metricsText()).samples, 'rds_system_uptime_seconds') >= N || undefined, {
+      timeoutMs: 120_000,
+      intervalMs: 1000,
+    });
+    await sleep(Math.max(D.settleMs, 60_000 + D.settleMs - (Date.now() - connectedAt)));
     progress('quiet: steady window');
     const before = await agent.metricsText();
     await agent.ask('loop-delay', { reset: true });

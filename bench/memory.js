@@ -58,12 +58,16 @@ async function agentAt(fleet, n, { nodeArgs = [], env = {}, snapshot = true } = 
   });
   try {
     await until(`${n} targets connected`, () => connected >= n || undefined, { timeoutMs: 120_000, intervalMs: 200 });
-    // Telemetry runs right after each connect: wait until every target has reported once.
+    const connectedAt = Date.now();
+    // Telemetry runs after each connect: wait until every target has reported once.
     await until(
       `${n} targets with telemetry`,
       async () => total(parseExposition(await agent.metricsText()).samples, 'rds_system_uptime_seconds') >= n || undefined,
       { timeoutMs: 120_000, intervalMs: 1000 },
     );
+    // With more targets than the handshake bound (16), first runs of each input are spread over
+    // up to 60 s after the queue cleared (HERD_SPREAD_MS): wait until every input has run.
+    if (n > 16) await sleep(Math.max(0, 65_000 - (Date.now() - connectedAt)));
     // A probe round on every target, then RSS sampled each second (one sample lands anywhere in a GC cycle).
     const samples = [];
     for (let i = 0; i < RSS_SAMPLES; i++) {

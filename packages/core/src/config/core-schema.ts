@@ -19,7 +19,7 @@ export const CORE_SCHEMA = {
     min: 100,
   },
   connectConcurrency: {
-    doc: 'Most connection handshakes (TCP + SSH key exchange + authentication) in flight at once across all targets, at start-up and in mass recovery; the others wait their turn (their connect deadline starts when they begin). While handshakes queue here, telemetry runs wait, then start at a random point of up to 30 s (at most their interval), so the first readings of a fleet do not hold its handshakes back. Keeps 1,000 targets connecting on the first attempt on a busy 2-core host.',
+    doc: 'Most connection handshakes (TCP + SSH key exchange + authentication) in flight at once across all targets, at start-up and in mass recovery; the others wait their turn (their connect deadline starts when they begin). While handshakes queue here, telemetry runs wait, then start at a random point of up to 60 s (at most their interval), so the first readings of a fleet do not hold its handshakes back. Keeps 1,000 targets connecting on the first attempt on a busy 2-core host.',
     format: 'positive-int',
     default: 16,
     max: 10000,

@@ -47,8 +47,12 @@ export interface TelemetryCollectorOptions {
   readonly timeoutMs: number;
 }
 
-/** The longest a run waits, after a handshake queue cleared, to spread a fleet's runs out. */
-export const HERD_SPREAD_MS = 30_000;
+/**
+ * The longest a run waits, after a handshake queue cleared, to spread a fleet's runs out: a whole
+ * interval for the inputs that run every minute or faster, so their load is even over it; inputs
+ * with longer intervals still read within a minute of start-up.
+ */
+export const HERD_SPREAD_MS = 60_000;
 const SYSTEM_RANDOM = new SystemRandom();
 
 /** The name a `collect()`-only transport's collections are reported under. */
