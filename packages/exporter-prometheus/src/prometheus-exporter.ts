@@ -104,7 +104,7 @@ export class PrometheusExporter implements MetricsExporter {
     this.throwIfStopping();
 
     const startedAt = context.clock.now();
-    const store = new PromMetricStore({ prefix: config.prefix, defaultMetrics: config.defaultMetrics, catalog: context.catalog, clock: context.clock });
+    const store = new PromMetricStore({ prefix: config.prefix, defaultMetrics: config.defaultMetrics, catalog: context.catalog });
     this.store = store;
     const handler = new RequestHandler({
       store,

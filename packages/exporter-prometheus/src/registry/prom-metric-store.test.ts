@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { crc32, gunzipSync, inflateRawSync } from 'node:zlib';
-import { METRIC_CATALOG, Metrics, type Clock } from '@rds-agent/core';
+import { METRIC_CATALOG, Metrics } from '@rds-agent/core';
 import { effectiveCatalog, MetricsHub, silentLogger } from '@rds-agent/core/testing';
 import { sample } from '../harness.test.support.js';
 import { writeOpenMetricsFamily, type MetricSnapshot } from './openmetrics.js';
@@ -276,32 +276,6 @@ describe('PromMetricStore series cache', () => {
     assert.ok(body.length > 0);
     // ~33,000 lines: a render that never yields would let the loop turn at most once.
     assert.ok(turns >= 4, `the event loop turned ${turns} times during the render`);
-  });
-
-  it('with a clock, yields once a slice has run 10 ms, not every 4,096 lines', async () => {
-    const fill = (store: PromMetricStore): void => {
-      for (let t = 0; t < 1000; t++) {
-        const target = `rds-${t}`;
-        for (let p = 0; p < 3; p++) store.record({ op: 'observe', metric: Metrics.probeDuration, labels: { target }, value: 0.001 * p });
-        store.record({ op: 'set', metric: Metrics.connectionState, labels: { target }, value: 1 });
-      }
-    };
-    const counted = new PromMetricStore();
-    fill(counted);
-    await counted.renderGzip('text');
-    // A clock that does not move: no slice ever runs 10 ms, so the render never yields.
-    const frozen = new PromMetricStore({ clock: { now: () => 0 } as unknown as Clock });
-    fill(frozen);
-    await frozen.renderGzip('text');
-    // A clock that moves 1 ms per look: a yield every 10 looks at it.
-    let ms = 0;
-    const stepping = new PromMetricStore({ clock: { now: () => ms++ } as unknown as Clock });
-    fill(stepping);
-    await stepping.renderGzip('text');
-    assert.ok(counted.stats.yields >= 4, `${counted.stats.yields} yields without a clock`);
-    assert.equal(frozen.stats.yields, 0);
-    const looks = ms;
-    assert.ok(stepping.stats.yields > 0 && stepping.stats.yields <= Math.ceil(looks / 10), `${stepping.stats.yields} yields in ${looks} looks`);
   });
 
   it('sends one gzip member whose deflate stream holds the whole page', async () => {

@@ -1,4 +1,4 @@
-import { METRIC_CATALOG, flatString, yieldToEventLoop, type Clock, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
+import { METRIC_CATALOG, flatString, yieldToEventLoop, type HistogramState, type Labels, type MetricDef, type MetricSink, type MetricUpdate } from '@rds-agent/core';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ByteWriter } from './byte-writer.js';
 import { formatValue, labelText, openMetricsFamilyName, openMetricsHeader, textHeader } from './exposition-text.js';
@@ -21,16 +21,7 @@ export type ExpositionFormat = 'text' | 'openmetrics';
  * that compression stays good and the page is a few hundred pieces, not tens of thousands.
  */
 const LINES_PER_BLOCK = 256;
-/**
- * With a clock, a render yields once a slice has run this long. A yield waits for a whole turn of
- * the event loop, which on a loaded host with 1,000 sessions can take tens of milliseconds: a
- * yield every 4,096 lines is about 140 turns for a page of 588,000 samples.
- */
-const SLICE_MS = 10;
-/** Lines rendered, or bytes compressed, between two looks at the clock. */
-const LINES_PER_CHECK = 512;
-const BYTES_PER_CHECK = 32 * 1024;
-/** Without a clock: lines rendered, or bytes compressed, between two yields. */
+/** Lines rendered, or bytes compressed, between two yields to the event loop during a render. */
 const LINES_PER_SLICE = 4096;
 const BYTES_PER_SLICE = 256 * 1024;
 
@@ -100,8 +91,6 @@ export interface PromMetricStoreOptions {
   readonly defaultMetrics?: boolean;
   /** The metrics to register up front (the agent's `ExporterContext.catalog`). @default METRIC_CATALOG */
   readonly catalog?: readonly MetricDef[];
-  /** Times render slices (see SLICE_MS). @default none: a yield every 4,096 lines or 256 KB */
-  readonly clock?: Clock;
 }
 
 /** What the renders did, for tests and the benchmark. */
@@ -114,8 +103,6 @@ export interface RenderStats {
   blocksRendered: number;
   /** Pieces compressed for a gzip response. */
   piecesCompressed: number;
-  /** Yields to the event loop during renders and compression. */
-  yields: number;
 }
 
 /**
@@ -132,9 +119,8 @@ export interface RenderStats {
  *   the previous one plus copying the rest;
  * - a gzip response is assembled from the blocks' cached deflate streams (one gzip member);
  * - concurrent renders of one format share the render in flight;
- * - a render yields to the event loop once a slice has run 10 ms (without a clock: every 4,096
- *   lines rendered and every 256 KB compressed), so probes and timers never wait behind a large
- *   page.
+ * - a render yields to the event loop every 4,096 lines rendered and every 256 KB compressed, so
+ *   probes and timers never wait behind a large page.
  *
  * The classic text rendering equals prom-client's own `registry.metrics()` (a unit test checks it).
  */
@@ -143,10 +129,9 @@ export class PromMetricStore implements MetricSink {
   readonly registry = new Registry();
   /** Process/Node.js metrics, kept apart because they are collected per scrape and never cached. */
   readonly processRegistry: Registry | undefined;
-  readonly stats: RenderStats = { renders: 0, seriesRendered: 0, blocksRendered: 0, piecesCompressed: 0, yields: 0 };
+  readonly stats: RenderStats = { renders: 0, seriesRendered: 0, blocksRendered: 0, piecesCompressed: 0 };
   private readonly families = new Map<string, Family>();
   private readonly prefix: string;
-  private readonly clock: Clock | undefined;
   /** Bumped by every change to any series. */
   private version = 0;
   /** Where changed series are written while their block is rebuilt. */
@@ -161,7 +146,6 @@ export class PromMetricStore implements MetricSink {
 
   constructor(options: PromMetricStoreOptions = {}) {
     this.prefix = options.prefix ?? '';
-    this.clock = options.clock;
     for (const def of options.catalog ?? METRIC_CATALOG) this.family(def);
     if (options.defaultMetrics) {
       this.processRegistry = new Registry();
@@ -320,22 +304,24 @@ export class PromMetricStore implements MetricSink {
     // Collected meanwhile: some of prom-client's process metrics wait for an event-loop turn.
     const processMetrics = this.processRegistry ? this.processMetrics(openMetrics) : undefined;
     const pieces: ExpositionPiece[] = [];
-    const slice = new RenderSlice(this.clock, LINES_PER_CHECK, LINES_PER_SLICE, this.stats);
+    let lines = 0;
     for (const family of [...this.families.values()]) {
       pieces.push(family.headers[format]);
       for (const block of [...family.blocks]) {
-        let lines = 0;
         if (openMetrics && family.openMetricsDiffers) {
           pieces.push(this.openMetricsBlock(family, block));
-          lines = block.series.length * family.linesPerSeries;
+          lines += block.series.length * family.linesPerSeries;
         } else {
           if (!block.piece) {
             block.piece = this.renderBlock(family, block);
-            lines = block.series.length * family.linesPerSeries;
+            lines += block.series.length * family.linesPerSeries;
           }
           pieces.push(block.piece);
         }
-        if (slice.done(lines)) await slice.next();
+        if (lines >= LINES_PER_SLICE) {
+          lines = 0;
+          await yieldToEventLoop();
+        }
       }
     }
     if (processMetrics) pieces.push(ExpositionPiece.of(await processMetrics));
@@ -345,12 +331,16 @@ export class PromMetricStore implements MetricSink {
 
   /** Compresses the pieces not compressed yet, yielding between slices. */
   private async compress(pieces: readonly ExpositionPiece[]): Promise<void> {
-    const slice = new RenderSlice(this.clock, BYTES_PER_CHECK, BYTES_PER_SLICE, this.stats);
+    let bytes = 0;
     for (const piece of pieces) {
       if (piece.isCompressed) continue;
       piece.compressed();
       this.stats.piecesCompressed++;
-      if (slice.done(piece.bytes.length)) await slice.next();
+      bytes += piece.bytes.length;
+      if (bytes >= BYTES_PER_SLICE) {
+        bytes = 0;
+        await yieldToEventLoop();
+      }
     }
   }
 
@@ -562,40 +552,6 @@ export class PromMetricStore implements MetricSink {
     // prom-client shows a metric without labels at 0 from the start; so does the cache.
     if (def.labels.length === 0) this.addSeries(family, seriesKey(def, {}), {});
     return family;
-  }
-}
-
-/**
- * When a render yields: with a clock, once the slice has run {@link SLICE_MS} (looked at every
- * `perCheck` units of work); without one, every `perSlice` units.
- */
-class RenderSlice {
-  private units = 0;
-  private startedAt: number;
-
-  constructor(
-    private readonly clock: Clock | undefined,
-    private readonly perCheck: number,
-    private readonly perSlice: number,
-    private readonly stats: RenderStats,
-  ) {
-    this.startedAt = clock?.now() ?? 0;
-  }
-
-  /** Counts `units` of work done; true when the slice should end here. */
-  done(units: number): boolean {
-    this.units += units;
-    if (!this.clock) return this.units >= this.perSlice;
-    if (this.units < this.perCheck) return false;
-    this.units = 0;
-    return this.clock.now() - this.startedAt >= SLICE_MS;
-  }
-
-  async next(): Promise<void> {
-    this.stats.yields++;
-    await yieldToEventLoop();
-    this.units = 0;
-    this.startedAt = this.clock?.now() ?? 0;
   }
 }
 
