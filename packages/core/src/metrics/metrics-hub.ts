@@ -192,7 +192,8 @@ export class MetricsHub implements MonitorEventSink {
   private replaceInfo(target: string, next: { readonly metric: MetricDef; readonly labels: Labels }): void {
     const key = `${target}\0${next.metric.name}`;
     const previous = this.infoSeries.get(key);
-    if (previous && (previous.metric.name !== next.metric.name || seriesKey(previous.metric, previous.labels) !== seriesKey(next.metric, next.labels))) {
+    // Same metric (the key names it): the label values tell the series apart.
+    if (previous && seriesKey(previous.metric, previous.labels) !== seriesKey(next.metric, next.labels)) {
       this.publish({ op: 'delete', metric: previous.metric, labels: previous.labels });
     }
     this.infoSeries.set(key, { target, metric: next.metric, labels: next.labels });
